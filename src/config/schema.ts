@@ -1,0 +1,172 @@
+import { z } from 'zod';
+
+/**
+ * How an environment string becomes a value. Kept beside each key so the loader needs no
+ * knowledge of individual settings.
+ */
+export type EnvKind = 'string' | 'int' | 'bool' | 'intList' | 'stringList';
+
+export interface SettingMeta {
+  env: string;
+  kind: EnvKind;
+  doc: string;
+  secret?: boolean;
+}
+
+const registry = new Map<z.ZodType, SettingMeta>();
+
+/** Declares one leaf setting: its type, its environment variable and its documentation. */
+function setting<T extends z.ZodType>(schema: T, meta: SettingMeta): T {
+  // describe() returns a fresh instance, so shared building blocks (port, host) get one entry per key.
+  const own = schema.describe(meta.doc) as T;
+  registry.set(own, meta);
+  return own;
+}
+
+const port = z.number().int().min(0).max(65535);
+const host = z.string().min(1);
+const domainName = z
+  .string()
+  .min(3)
+  .max(253)
+  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/, 'must be a lowercase DNS name like relay.example.com');
+const outboundTarget = z
+  .string()
+  .regex(/^(mx|smtps?:\/\/.+)$/, 'must be "mx" or a smarthost URL like smtp://host:port');
+const optionalSecret = z.string().min(16, 'must be at least 16 characters').optional();
+
+export const configSchema = z.object({
+  domain: setting(domainName, { env: 'PARLEY_DOMAIN', kind: 'string', doc: 'Alias domain Parley is the MX for; every alias lives here.' }),
+  hostname: setting(domainName.optional(), {
+    env: 'PARLEY_HOSTNAME',
+    kind: 'string',
+    doc: 'Public host name in the SMTP greeting and our Received header (default: the alias domain). Never the internal host name: it would reach the other party.',
+  }),
+  dataDir: setting(z.string().min(1), { env: 'PARLEY_DATA_DIR', kind: 'string', doc: 'Directory for the spool, the embedded store and generated dev secrets.' }),
+  smtp: z.object({
+    host: setting(host, { env: 'PARLEY_SMTP_HOST', kind: 'string', doc: 'Address the inbound SMTP server listens on.' }),
+    port: setting(port, { env: 'PARLEY_SMTP_PORT', kind: 'int', doc: 'Port of the inbound SMTP server (25 in production).' }),
+    maxMessageSize: setting(z.number().int().min(1024), {
+      env: 'PARLEY_MAX_MESSAGE_SIZE',
+      kind: 'int',
+      doc: 'Largest message accepted, in bytes; advertised as SIZE.',
+    }),
+    tlsCert: setting(z.string().optional(), { env: 'PARLEY_TLS_CERT', kind: 'string', doc: 'PEM certificate for STARTTLS (dev: self-signed one generated in the data directory).' }),
+    tlsKey: setting(z.string().optional(), { env: 'PARLEY_TLS_KEY', kind: 'string', doc: 'PEM private key for STARTTLS.' }),
+  }),
+  api: z.object({
+    host: setting(host, { env: 'PARLEY_API_HOST', kind: 'string', doc: 'Address the admin HTTP API listens on.' }),
+    port: setting(port, { env: 'PARLEY_API_PORT', kind: 'int', doc: 'Port of the admin HTTP API.' }),
+  }),
+  redis: z.object({
+    url: setting(z.string().optional(), {
+      env: 'PARLEY_REDIS_URL',
+      kind: 'string',
+      doc: 'Redis URL (redis://…); unset means the embedded store. For Redis Cluster list seed nodes comma-separated and set cluster.',
+    }),
+    cluster: setting(z.boolean(), { env: 'PARLEY_REDIS_CLUSTER', kind: 'bool', doc: 'Treat the Redis URL as Redis Cluster seed nodes.' }),
+    keyPrefix: setting(z.string().regex(/^[^{}]*$/, 'must not contain { or } (they are hash tags)'), {
+      env: 'PARLEY_REDIS_PREFIX',
+      kind: 'string',
+      doc: 'Prefix of every Redis key, so several deployments can share one Redis.',
+    }),
+  }),
+  outbound: z.object({
+    target: setting(outboundTarget, {
+      env: 'PARLEY_OUTBOUND',
+      kind: 'string',
+      doc: 'Where forwarded mail goes: smtp://host:port smarthost, or mx for direct delivery to the recipient domain.',
+    }),
+    retrySchedule: setting(z.array(z.number().int().min(1)).min(1), {
+      env: 'PARLEY_RETRY_SCHEDULE',
+      kind: 'intList',
+      doc: 'Seconds between delivery attempts, comma-separated; the last step repeats.',
+    }),
+    maxQueueAge: setting(z.number().int().min(1), {
+      env: 'PARLEY_MAX_QUEUE_AGE',
+      kind: 'int',
+      doc: 'Seconds a message may wait in the queue before it bounces.',
+    }),
+    concurrency: setting(z.number().int().min(1).max(1000), { env: 'PARLEY_OUTBOUND_CONCURRENCY', kind: 'int', doc: 'Deliveries in flight at once.' }),
+    perDestination: setting(z.number().int().min(1).max(1000), {
+      env: 'PARLEY_OUTBOUND_PER_DESTINATION',
+      kind: 'int',
+      doc: 'Deliveries in flight to one destination domain at once.',
+    }),
+  }),
+  senderAuth: setting(z.enum(['enforce', 'record', 'off']), {
+    env: 'PARLEY_SENDER_AUTH',
+    kind: 'string',
+    doc: 'Whether SPF/DKIM/DMARC results can refuse mail (enforce), are only recorded (record), or are not checked (off).',
+  }),
+  dkim: z.object({
+    selector: setting(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i), { env: 'PARLEY_DKIM_SELECTOR', kind: 'string', doc: 'DKIM selector for the alias domain.' }),
+    keyPath: setting(z.string().optional(), {
+      env: 'PARLEY_DKIM_KEY',
+      kind: 'string',
+      doc: 'Path to the PEM private key that signs for the alias domain (dev: generated in the data directory).',
+    }),
+  }),
+  secrets: z.object({
+    generate: setting(z.boolean(), {
+      env: 'PARLEY_GENERATE_SECRETS',
+      kind: 'bool',
+      doc: 'Generate missing secrets (and DKIM/TLS keys) into the data directory. For development; turn off in production.',
+    }),
+    aliasKey: setting(z.string().min(32, 'must be at least 32 characters').optional(), {
+      env: 'PARLEY_ALIAS_KEY',
+      kind: 'string',
+      secret: true,
+      doc: 'Key that derives new aliases. Rotating it never changes existing aliases (they are stored).',
+    }),
+    dataKey: setting(z.string().min(32, 'must be at least 32 characters').optional(), {
+      env: 'PARLEY_DATA_KEY',
+      kind: 'string',
+      secret: true,
+      doc: 'Key that encrypts real addresses at rest and keys their lookup hashes.',
+    }),
+    verpKey: setting(z.string().min(32, 'must be at least 32 characters').optional(), {
+      env: 'PARLEY_VERP_KEY',
+      kind: 'string',
+      secret: true,
+      doc: 'Key that signs bounce (VERP) addresses so forged bounces are dropped.',
+    }),
+    adminToken: setting(optionalSecret, { env: 'PARLEY_ADMIN_TOKEN', kind: 'string', secret: true, doc: 'Bearer token of the admin role.' }),
+    reviewerToken: setting(optionalSecret, { env: 'PARLEY_REVIEWER_TOKEN', kind: 'string', secret: true, doc: 'Bearer token of the reviewer role.' }),
+  }),
+  log: z.object({
+    level: setting(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), {
+      env: 'PARLEY_LOG_LEVEL',
+      kind: 'string',
+      doc: 'Log level (pino).',
+    }),
+  }),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+export interface SettingInfo extends SettingMeta {
+  key: string;
+  schema: z.ZodType;
+}
+
+/** Every leaf setting with its dotted key, in declaration order. */
+export function listSettings(): SettingInfo[] {
+  const out: SettingInfo[] = [];
+  const walk = (schema: z.ZodType, prefix: string): void => {
+    const meta = registry.get(schema);
+    if (meta) {
+      out.push({ key: prefix, schema, ...meta });
+      return;
+    }
+    if (schema instanceof z.ZodObject) {
+      for (const [name, child] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+        walk(child, prefix ? `${prefix}.${name}` : name);
+      }
+      return;
+    }
+    throw new Error(`config schema: ${prefix} has no setting metadata`);
+  };
+  walk(configSchema, '');
+  return out;
+}

@@ -1,0 +1,86 @@
+import { canonicalAddress } from '../domain/address.js';
+import { ParleyError } from '../domain/errors.js';
+import { cleanDisplayName, partyIdRe, type Party, type Role } from '../domain/party.js';
+import type { AddressCipher } from '../crypto/address-cipher.js';
+import type { PartyStore, StoredParty } from '../storage/ports.js';
+
+export interface PartyInput {
+  id: string;
+  role: Role;
+  name: string;
+  emails: string[];
+  businessBuyer?: boolean | undefined;
+}
+
+/** Registers marketplace parties; the only place real addresses are sealed and unsealed. */
+export class PartyService {
+  constructor(
+    private readonly store: PartyStore,
+    private readonly cipher: AddressCipher,
+    private readonly now: () => number,
+  ) {}
+
+  async put(input: PartyInput): Promise<{ party: Party; created: boolean }> {
+    if (!partyIdRe.test(input.id)) throw new ParleyError('bad_request', 'party id must be 1-128 of A-Z a-z 0-9 . _ : -', { field: 'id' });
+    const name = cleanDisplayName(input.name);
+    if (!name) throw new ParleyError('bad_request', 'name must contain printable characters', { field: 'name' });
+    if (input.emails.length === 0) throw new ParleyError('bad_request', 'at least one address is required', { field: 'emails' });
+    const emails: string[] = [];
+    input.emails.forEach((raw, i) => {
+      const canonical = canonicalAddress(raw);
+      if (!canonical) throw new ParleyError('bad_request', `"${raw}" is not a plain email address`, { field: `emails/${i}` });
+      if (!emails.includes(canonical)) emails.push(canonical);
+    });
+    if (input.role === 'seller' && input.businessBuyer) {
+      throw new ParleyError('bad_request', 'businessBuyer applies to buyers only', { field: 'businessBuyer' });
+    }
+
+    const existing = await this.store.getParty(input.id);
+    // Pairs record who is buyer and who is seller; flipping a role would invert every alias of the party.
+    if (existing && existing.role !== input.role) {
+      throw new ParleyError('role_conflict', `party ${input.id} is a ${existing.role}`);
+    }
+    const stored: StoredParty = {
+      id: input.id,
+      role: input.role,
+      name,
+      businessBuyer: input.businessBuyer ?? false,
+      emailsSealed: this.cipher.seal(JSON.stringify(emails)),
+      emailHashes: emails.map((e) => this.cipher.hash(e)),
+      updatedAt: this.now(),
+    };
+    await this.store.putParty(stored);
+    return { party: this.unseal(stored), created: !existing };
+  }
+
+  async get(id: string): Promise<Party | null> {
+    const stored = await this.store.getParty(id);
+    return stored ? this.unseal(stored) : null;
+  }
+
+  /** Fetches a party that must exist and have the given role. */
+  async require(id: string, role: Role, field: string): Promise<Party> {
+    const party = await this.get(id);
+    if (!party) throw new ParleyError('party_not_found', `no party ${id}`, { field });
+    if (party.role !== role) throw new ParleyError('bad_request', `party ${id} is a ${party.role}, not a ${role}`, { field });
+    return party;
+  }
+
+  /** Whether an address is one of the party's registered ones, compared by keyed hash. */
+  async isRegistered(partyId: string, address: string): Promise<boolean> {
+    const canonical = canonicalAddress(address);
+    if (!canonical) return false;
+    const stored = await this.store.getParty(partyId);
+    return stored ? stored.emailHashes.includes(this.cipher.hash(canonical)) : false;
+  }
+
+  private unseal(stored: StoredParty): Party {
+    return {
+      id: stored.id,
+      role: stored.role,
+      name: stored.name,
+      businessBuyer: stored.businessBuyer,
+      emails: JSON.parse(this.cipher.open(stored.emailsSealed)) as string[],
+    };
+  }
+}

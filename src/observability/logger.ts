@@ -1,0 +1,19 @@
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * Structured JSON logs. Real addresses never appear at info level: callers log party ids, pair ids and
+ * message ids; the redaction below is a second line of defence for fields that may carry addresses.
+ */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'parley' },
+      redact: { paths: ['emails', '*.emails', 'email', '*.email', 'req.headers.authorization'], censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
+}

@@ -1,0 +1,12 @@
+/**
+ * Every Redis key in one place. Keys touched together by one script share a hash tag
+ * ({s:<sellerId>} for seller-scoped keys) so they live in one Redis Cluster slot.
+ * Party ids cannot contain braces (see PARTY_ID_PATTERN), so a tag cannot be broken by an id.
+ */
+export const keys = {
+  party: (id: string) => `party:${id}`,
+  pair: (pairId: string) => `pair:${pairId}`,
+  alias: (local: string) => `alias:${local}`,
+  order: (orderId: string) => `order:${orderId}`,
+  sellerOrders: (sellerId: string) => `{s:${sellerId}}:orders`,
+};
