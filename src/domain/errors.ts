@@ -29,6 +29,50 @@ export const errorCatalog = {
     message: 'the store is unreachable',
     smtp: { code: 451, enhanced: '4.3.0', text: 'Temporary local problem, please try again later' },
   },
+  spool_unavailable: {
+    http: 503,
+    message: 'the spool cannot be written',
+    smtp: { code: 452, enhanced: '4.3.1', text: 'Insufficient system storage, please try again later' },
+  },
+  // Faults inside an SMTP transaction; their replies are the contract black-box tests check.
+  unknown_alias: { http: 404, message: 'no such alias', smtp: { code: 550, enhanced: '5.1.1', text: 'No such recipient here' } },
+  relay_denied: {
+    http: 403,
+    message: 'relaying denied',
+    smtp: { code: 550, enhanced: '5.7.1', text: 'Relaying denied: this server only accepts mail for its own aliases' },
+  },
+  sender_not_allowed: {
+    http: 403,
+    message: 'sender may not write to this alias',
+    smtp: { code: 550, enhanced: '5.7.1', text: 'This address may not write to this recipient' },
+  },
+  sender_unauthenticated: {
+    http: 403,
+    message: 'sender authentication failed',
+    smtp: { code: 550, enhanced: '5.7.1', text: 'We could not verify that this message really comes from its sender' },
+  },
+  other_pair: {
+    http: 409,
+    message: 'recipient belongs to another conversation',
+    smtp: { code: 452, enhanced: '4.5.3', text: 'Too many recipients for this transaction; send to this one separately' },
+  },
+  too_many_recipients: {
+    http: 400,
+    message: 'too many recipients',
+    smtp: { code: 452, enhanced: '4.5.3', text: 'Too many recipients' },
+  },
+  bad_line_endings: {
+    http: 400,
+    message: 'bare CR, bare LF or NUL in message',
+    smtp: { code: 550, enhanced: '5.6.0', text: 'Message contains bare CR, bare LF or NUL characters; lines must end with CRLF' },
+  },
+  message_too_big: {
+    http: 413,
+    message: 'message too big',
+    smtp: { code: 552, enhanced: '5.3.4', text: 'Message size exceeds the fixed maximum message size' },
+  },
+  mail_loop: { http: 400, message: 'mail loop', smtp: { code: 554, enhanced: '5.4.6', text: 'Routing loop detected' } },
+  bad_message: { http: 400, message: 'malformed message', smtp: { code: 550, enhanced: '5.6.0', text: 'Malformed message' } },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof errorCatalog;
