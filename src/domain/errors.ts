@@ -56,6 +56,11 @@ export const errorCatalog = {
     message: 'recipient belongs to another conversation',
     smtp: { code: 452, enhanced: '4.5.3', text: 'Too many recipients for this transaction; send to this one separately' },
   },
+  sender_auth_temporary: {
+    http: 503,
+    message: 'sender authentication could not be completed',
+    smtp: { code: 451, enhanced: '4.7.0', text: 'We could not verify the sender right now (DNS trouble); please try again later' },
+  },
   too_many_recipients: {
     http: 400,
     message: 'too many recipients',

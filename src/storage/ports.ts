@@ -44,11 +44,41 @@ export interface OrderStore {
   recordOrder(order: Order): Promise<{ order: Order; created: boolean }>;
 }
 
+/** One relayed message of a pair, so replies can be threaded without showing either side's ids. */
+export interface ThreadEntry {
+  /** Local part of the Message-ID we gave the message on the alias domain. */
+  relayId: string;
+  /** Who sent it. */
+  side: Role;
+  /** Keyed hash of the sender's original Message-ID, and the id itself sealed (it names their host). */
+  originalHash?: string;
+  originalSealed?: string;
+}
+
+export interface ThreadStore {
+  remember(pairId: string, entry: ThreadEntry, ttlSeconds: number): Promise<void>;
+  findByRelayIds(pairId: string, relayIds: string[]): Promise<(ThreadEntry | null)[]>;
+  findByOriginalHashes(pairId: string, hashes: string[]): Promise<(ThreadEntry | null)[]>;
+}
+
+/** What a later bounce to a VERP address needs to tell the original sender; kept after delivery. */
+export interface BounceRecord {
+  /** NotifyInfo of the delivery, sealed: it holds the sender's real address. */
+  notifySealed: string;
+}
+
+export interface BounceRecordStore {
+  putBounceRecord(queueId: string, record: BounceRecord, ttlSeconds: number): Promise<void>;
+  getBounceRecord(queueId: string): Promise<BounceRecord | null>;
+}
+
 export interface Store {
   readonly kind: 'redis' | 'embedded';
   readonly parties: PartyStore;
   readonly pairs: PairStore;
   readonly orders: OrderStore;
+  readonly threads: ThreadStore;
+  readonly bounces: BounceRecordStore;
   /** Throws when the backing store cannot serve requests. */
   ping(): Promise<void>;
   close(): Promise<void>;

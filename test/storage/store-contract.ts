@@ -90,5 +90,24 @@ export function storeContract(name: string, open: StoreFactory): void {
       const results = await Promise.all(Array.from({ length: 50 }, () => store.orders.recordOrder(order('race-order'))));
       expect(results.filter((r) => r.created)).toHaveLength(1);
     });
+
+    it('when a thread entry is remembered, then it is found by relay id and by original hash, and unknown ids are null', async () => {
+      const store = await open();
+      const entry = { relayId: 'rel1', side: 'seller' as const, originalHash: 'h-orig', originalSealed: 'v1.x' };
+      await store.threads.remember('pair-a', entry, 3600);
+      await store.threads.remember('pair-a', { relayId: 'rel2', side: 'buyer' }, 3600);
+      expect(await store.threads.findByRelayIds('pair-a', ['rel1', 'nope', 'rel2'])).toEqual([entry, null, { relayId: 'rel2', side: 'buyer' }]);
+      expect(await store.threads.findByOriginalHashes('pair-a', ['h-orig', 'h-none'])).toEqual([entry, null]);
+      // Entries are scoped to their pair: another pair cannot use them to thread.
+      expect(await store.threads.findByRelayIds('pair-b', ['rel1'])).toEqual([null]);
+      expect(await store.threads.findByRelayIds('pair-a', [])).toEqual([]);
+    });
+
+    it('when a bounce record is stored, then it reads back until it expires', async () => {
+      const store = await open();
+      await store.bounces.putBounceRecord('q1', { notifySealed: 'v1.abc' }, 3600);
+      expect(await store.bounces.getBounceRecord('q1')).toEqual({ notifySealed: 'v1.abc' });
+      expect(await store.bounces.getBounceRecord('q2')).toBeNull();
+    });
   });
 }

@@ -5,7 +5,8 @@ import type { Pair } from '../../domain/pair.js';
 import type { Role } from '../../domain/party.js';
 import { ParleyError } from '../../domain/errors.js';
 import { guard } from '../guard.js';
-import type { Order, OrderStore, PairStore, PartyStore, Store, StoredParty } from '../ports.js';
+import type { BounceRecordStore, Order, OrderStore, PairStore, PartyStore, Store, StoredParty, ThreadStore } from '../ports.js';
+import { EmbeddedBounceRecordStore, EmbeddedThreadStore } from './embedded-thread-store.js';
 
 /**
  * The single-node store: LMDB on disk. Each operation that Redis does with SET NX or a Lua script runs
@@ -16,12 +17,16 @@ export class EmbeddedStore implements Store {
   readonly parties: PartyStore;
   readonly pairs: PairStore;
   readonly orders: OrderStore;
+  readonly threads: ThreadStore;
+  readonly bounces: BounceRecordStore;
 
-  private constructor(private readonly root: RootDatabase) {
+  private constructor(readonly root: RootDatabase) {
     const db = <V>(name: string) => root.openDB<V, string>({ name, encoding: 'json' });
     this.parties = new EmbeddedPartyStore(db<StoredParty>('parties'));
     this.pairs = new EmbeddedPairStore(root, db<Pair>('pairs'), db<{ pairId: string; side: Role }>('aliases'));
     this.orders = new EmbeddedOrderStore(root, db<Order>('orders'), root.openDB<number, [string, number, string]>({ name: 'seller-orders' }));
+    this.threads = new EmbeddedThreadStore(root);
+    this.bounces = new EmbeddedBounceRecordStore(root);
   }
 
   static open(dataDir: string): EmbeddedStore {

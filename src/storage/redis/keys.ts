@@ -9,4 +9,7 @@ export const keys = {
   alias: (local: string) => `alias:${local}`,
   order: (orderId: string) => `order:${orderId}`,
   sellerOrders: (sellerId: string) => `{s:${sellerId}}:orders`,
+  threadByRelay: (pairId: string, relayId: string) => `{p:${pairId}}:tr:${relayId}`,
+  threadByOriginal: (pairId: string, hash: string) => `{p:${pairId}}:to:${hash}`,
+  bounce: (queueId: string) => `bounce:${queueId}`,
 };

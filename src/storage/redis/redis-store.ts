@@ -5,6 +5,7 @@ import { guard } from '../guard.js';
 import type { Order, OrderStore, PairStore, PartyStore, Store, StoredParty } from '../ports.js';
 import type { RedisClient } from './client.js';
 import { keys } from './keys.js';
+import { RedisBounceRecordStore, RedisThreadStore } from './redis-thread-store.js';
 
 export class RedisPartyStore implements PartyStore {
   constructor(private readonly redis: RedisClient) {}
@@ -90,11 +91,15 @@ export class RedisStore implements Store {
   readonly parties: RedisPartyStore;
   readonly pairs: RedisPairStore;
   readonly orders: RedisOrderStore;
+  readonly threads: RedisThreadStore;
+  readonly bounces: RedisBounceRecordStore;
 
   constructor(readonly redis: RedisClient) {
     this.parties = new RedisPartyStore(redis);
     this.pairs = new RedisPairStore(redis);
     this.orders = new RedisOrderStore(redis);
+    this.threads = new RedisThreadStore(redis);
+    this.bounces = new RedisBounceRecordStore(redis);
   }
 
   ping(): Promise<void> {

@@ -1,0 +1,73 @@
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import type { ParsedMessage } from './parse-message.js';
+import type { ThreadIds } from './translate-thread.js';
+
+export interface MessageContent {
+  subject: string;
+  text?: string | undefined;
+  html?: string | undefined;
+}
+
+export interface ComposeInput {
+  parsed: ParsedMessage;
+  /** The sender's public marketplace name and their alias for this pair. */
+  from: { name: string; address: string };
+  /** The recipient's real address. */
+  to: string;
+  messageId: string;
+  thread: ThreadIds;
+  date: Date;
+  /** Normalised Auto-Submitted value, when the original was automatic. */
+  autoSubmitted?: string | undefined;
+  /** The content to deliver: the original, or the policy's masked version of it. */
+  content: MessageContent;
+}
+
+/**
+ * Rebuilds the outgoing message from parsed, checked parts and the header allow-list (src/domain/headers.ts).
+ * Nothing of the original header block or MIME skeleton survives, so parser/transport differentials (bare
+ * CRs, text outside parts, duplicate boundaries or headers) cannot smuggle anything past our checks.
+ */
+export async function composeMessage(input: ComposeInput): Promise<Buffer> {
+  const { mail } = input.parsed;
+  const composer = new MailComposer({
+    from: input.from,
+    to: input.to,
+    subject: input.content.subject,
+    date: input.date,
+    messageId: input.messageId,
+    inReplyTo: input.thread.inReplyTo,
+    references: input.thread.references.length > 0 ? input.thread.references : undefined,
+    text: input.content.text,
+    html: input.content.html,
+    headers: input.autoSubmitted ? { 'Auto-Submitted': input.autoSubmitted } : {},
+    attachments: mail.attachments.map((a) => ({
+      filename: a.filename,
+      content: a.content,
+      contentType: a.contentType,
+      // Inline images keep their Content-ID so cid: references in the HTML still resolve.
+      ...(a.contentId ? { cid: a.contentId.replace(/^<|>$/g, '') } : {}),
+      contentDisposition: a.contentDisposition === 'inline' ? 'inline' : 'attachment',
+    })),
+    // The composer must never read local files or fetch URLs named by a sender.
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
+  return composer.compile().build();
+}
+
+/** Date normalised to UTC (the composer writes +0000); a missing or absurd date becomes now. */
+export function deliveredDate(original: Date | undefined, now: number): Date {
+  const t = original?.getTime();
+  // More than a day in the future is a broken clock or a trick to pin the message at the top of an inbox.
+  return t !== undefined && Number.isFinite(t) && t < now + 86_400_000 ? new Date(t) : new Date(now);
+}
+
+/** Auto-Submitted (RFC 3834) and the usual out-of-office signals, normalised. */
+export function autoSubmittedValue(headers: Map<string, string[]>): string | undefined {
+  const declared = headers.get('auto-submitted')?.[0]?.split(';')[0]?.trim().toLowerCase();
+  if (declared && declared !== 'no') return /^auto-(replied|generated|notified)$/.test(declared) ? declared : 'auto-generated';
+  const precedence = headers.get('precedence')?.[0]?.toLowerCase();
+  if (headers.has('x-autoreply') || headers.has('x-autorespond') || precedence === 'auto_reply') return 'auto-replied';
+  return undefined;
+}

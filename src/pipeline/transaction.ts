@@ -1,0 +1,37 @@
+import type { RecipientTarget } from './resolve-recipient.js';
+
+/** What the SMTP edge knows about one mail transaction (MAIL FROM … end of DATA). */
+export interface Transaction {
+  /** Queue id of the message: in our Received header, in the VERP address and on every log line. */
+  id: string;
+  clientIp: string;
+  helo: string;
+  tls: boolean;
+  /** '' for the null sender (auto-replies, bounces). */
+  envelopeFrom: string;
+  /** The first accepted recipient fixes the pair (or the bounce) of the transaction. */
+  target?: RecipientTarget;
+}
+
+/** Port to the durable queue: resolves only once the message is on disk. */
+export interface MessageQueue {
+  enqueue(raw: Buffer, meta: QueueMeta): Promise<{ id: string }>;
+}
+
+export interface NotifyInfo {
+  /** Original sender's real address: where a DSN goes. */
+  to: string;
+  /** What they wrote to; a DSN names this, never the real recipient. */
+  recipientAlias: string;
+  subject?: string;
+  arrivalDate: number;
+}
+
+export interface QueueMeta {
+  id?: string;
+  from: string;
+  to: string;
+  /** null: never send a DSN (DSNs, notices and auto-replies must not loop). */
+  notify: NotifyInfo | null;
+  context: Record<string, unknown>;
+}
