@@ -78,6 +78,12 @@ export const errorCatalog = {
   },
   mail_loop: { http: 400, message: 'mail loop', smtp: { code: 554, enhanced: '5.4.6', text: 'Routing loop detected' } },
   bad_message: { http: 400, message: 'malformed message', smtp: { code: 550, enhanced: '5.6.0', text: 'Malformed message' } },
+  daily_cap_reached: { http: 429, message: 'daily message limit reached', smtp: { code: 550, enhanced: '5.4.5', text: 'Daily message limit reached' } },
+  daily_cap_reached_temporary: {
+    http: 429,
+    message: 'daily message limit reached',
+    smtp: { code: 452, enhanced: '4.5.3', text: 'Daily message limit reached' },
+  },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof errorCatalog;
@@ -88,8 +94,10 @@ export class ParleyError extends Error {
   readonly smtp: SmtpReply | undefined;
   /** For bad input: the field at fault, so the caller can fix exactly that. */
   readonly field: string | undefined;
+  /** Replaces the catalog's SMTP text when the reply must carry specifics (e.g. "610 of 610; resets at …"). */
+  readonly smtpText: string | undefined;
 
-  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; field?: string }) {
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; field?: string; smtpText?: string }) {
     const entry: CatalogEntry = errorCatalog[code];
     super(detail ?? entry.message, options);
     this.name = 'ParleyError';
@@ -97,6 +105,7 @@ export class ParleyError extends Error {
     this.httpStatus = entry.http;
     this.smtp = entry.smtp;
     this.field = options?.field;
+    this.smtpText = options?.smtpText;
   }
 }
 

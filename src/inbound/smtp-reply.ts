@@ -16,7 +16,7 @@ const ENHANCED_PREFIX = /^([245]\.\d{1,3}\.\d{1,3}) /;
  */
 export function toSmtpError(err: unknown, log: Logger): SmtpError {
   if (err instanceof ParleyError && err.smtp) {
-    const text = err.code === 'sender_unauthenticated' ? err.message : err.smtp.text;
+    const text = err.smtpText ?? err.smtp.text;
     if (err.smtp.code === 451 || err.smtp.code === 452) log.warn({ code: err.code, detail: err.message }, 'temporary failure');
     return Object.assign(new Error(`${err.smtp.enhanced} ${text}`), { responseCode: err.smtp.code });
   }

@@ -15,6 +15,8 @@ export interface ComposeInput {
   /** The recipient's real address. */
   to: string;
   messageId: string;
+  /** Seeds MIME boundaries: random per message (the relay id), so they say nothing about the sender. */
+  boundary: string;
   thread: ThreadIds;
   date: Date;
   /** Normalised Auto-Submitted value, when the original was automatic. */
@@ -36,6 +38,7 @@ export async function composeMessage(input: ComposeInput): Promise<Buffer> {
     subject: input.content.subject,
     date: input.date,
     messageId: input.messageId,
+    baseBoundary: input.boundary,
     inReplyTo: input.thread.inReplyTo,
     references: input.thread.references.length > 0 ? input.thread.references : undefined,
     text: input.content.text,

@@ -65,7 +65,8 @@ export class RelayPipeline {
     );
     if (auth.verdict === 'fail' && config.senderAuth === 'enforce') {
       log.info({ spf: auth.spf, dkim: auth.dkim, dmarc: auth.dmarc }, 'sender authentication failed');
-      throw new ParleyError('sender_unauthenticated', `We could not verify that this message comes from its sender: ${auth.reason}`);
+      const text = `We could not verify that this message comes from its sender: ${auth.reason}`;
+      throw new ParleyError('sender_unauthenticated', text, { smtpText: text });
     }
 
     const [sender, recipient] = await Promise.all([
@@ -83,6 +84,7 @@ export class RelayPipeline {
       from: { name: sender.name, address: senderAlias },
       to: recipient.emails[0]!,
       messageId: this.deps.threads.relayMessageId(relayLocal),
+      boundary: relayLocal,
       thread,
       date: deliveredDate(parsed.mail.date, now()),
       autoSubmitted,
