@@ -5,9 +5,11 @@ import type { Config } from './config/schema.js';
 import { resolveSecrets } from './config/secrets.js';
 import { ParleyError } from './domain/errors.js';
 import { createDirectory, type Directory } from './directory/services.js';
+import { DailyCap } from './limits/daily-cap.js';
 import { startParley } from './main.js';
-import { createLogger } from './observability/logger.js';
+import { createLogger, type Logger } from './observability/logger.js';
 import { openStore } from './storage/open-store.js';
+import type { Store } from './storage/ports.js';
 
 /** Exit codes are part of the CLI contract: 0 ok, 1 the operation failed, 2 usage or configuration error. */
 const EXIT_FAILURE = 1;
@@ -18,13 +20,13 @@ function config(cmd: Command): Config {
 }
 
 /** Runs a one-shot command against the configured store with the same services the API uses. */
-async function withDirectory<T>(cmd: Command, fn: (d: Directory) => Promise<T>): Promise<void> {
+async function withDirectory<T>(cmd: Command, fn: (d: Directory, env: { config: Config; store: Store; logger: Logger }) => Promise<T>): Promise<void> {
   const cfg = config(cmd);
   // Logs go to stderr so stdout stays pure JSON for scripts.
   const logger = createLogger(cfg.log.level, process.stderr as never);
   const store = openStore(cfg);
   try {
-    const result = await fn(createDirectory(cfg, resolveSecrets(cfg, logger), store));
+    const result = await fn(createDirectory(cfg, resolveSecrets(cfg, logger), store), { config: cfg, store, logger });
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
     await store.close();
@@ -90,7 +92,7 @@ export function buildCli(): Command {
     .description('record an order (idempotent); creates the pair and prints its aliases')
     .requiredOption('--buyer <id>', 'buyer party id')
     .requiredOption('--seller <id>', 'seller party id')
-    .option('--placed-at <iso>', 'when the order was placed (ISO 8601)', () => new Date().toISOString())
+    .option('--placed-at <iso>', 'when the order was placed (ISO 8601; default now)')
     .option('--marketplace <name>', 'marketplace the order came from')
     .option('--digital', 'the order is for a digital good')
     .action((orderId: string, opts: { buyer: string; seller: string; placedAt?: string; marketplace?: string; digital?: boolean }, cmd: Command) =>
@@ -118,6 +120,18 @@ export function buildCli(): Command {
         const pair = await d.pairs.find(buyerId, sellerId);
         if (!pair) throw new ParleyError('pair_not_found');
         return { pairId: pair.id, buyerAlias: d.pairs.address(pair.buyerAlias), sellerAlias: d.pairs.address(pair.sellerAlias) };
+      }),
+    );
+
+  program
+    .command('limits')
+    .description("sellers' sending limits")
+    .command('show <sellerId>')
+    .description("show a seller's daily cap today: window, average daily orders, cap, sent, remaining, reset time")
+    .action((sellerId: string, _opts, cmd: Command) =>
+      withDirectory(cmd, async (d, { config: cfg, store, logger }) => {
+        await d.parties.require(sellerId, 'seller', 'sellerId');
+        return DailyCap.fromConfig(cfg.limits, store, Date.now, logger).limits(sellerId);
       }),
     );
   return program;

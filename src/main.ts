@@ -1,40 +1,155 @@
+import { resolve as dnsResolve } from 'node:dns/promises';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildAdminServer } from './admin/server.js';
+import { loadDkimKey, loadTls } from './config/key-material.js';
 import type { Config } from './config/schema.js';
 import { resolveSecrets, type Secrets } from './config/secrets.js';
+import { subkey } from './crypto/keys.js';
 import { createDirectory, type Directory } from './directory/services.js';
+import { createSmtpEdge } from './inbound/smtp-edge.js';
+import { DailyCap } from './limits/daily-cap.js';
 import type { Logger } from './observability/logger.js';
+import { DeliveryReports } from './outbound/delivery-reports.js';
+import { DeliveryWorker } from './outbound/delivery-worker.js';
+import { retryScheduleFrom } from './outbound/retry-schedule.js';
+import { Spool } from './outbound/spool.js';
+import { createOutboundTransport, type MxResolver } from './outbound/transport.js';
+import { decodeVerp, encodeVerp } from './outbound/verp.js';
+import type { DnsResolver } from './pipeline/authenticate-sender.js';
+import { RelayPipeline } from './pipeline/relay-pipeline.js';
+import { DkimSigner } from './pipeline/sign-message.js';
+import { loopMarker } from './pipeline/trace-headers.js';
+import type { MessageQueue } from './pipeline/transaction.js';
+import { ThreadTranslator } from './pipeline/translate-thread.js';
 import { openStore } from './storage/open-store.js';
 import type { Store } from './storage/ports.js';
+
+/** Outside-world dependencies a deployment takes from the system and tests replace. */
+export interface StartOptions {
+  now?: () => number;
+  /** DNS for sender authentication (SPF/DKIM/DMARC). */
+  resolver?: DnsResolver;
+  /** MX lookups for direct delivery. */
+  resolveMx?: MxResolver;
+  /** Port of remote MXs (25; tests point it at a local server). */
+  mxPort?: number;
+}
 
 export interface RunningParley {
   config: Config;
   secrets: Secrets;
   store: Store;
   directory: Directory;
+  spool: Spool;
   api: FastifyInstance;
   apiPort: number;
+  smtpPort: number;
   close(): Promise<void>;
 }
 
+/** A VERP address outlives the message's queue life by a margin, so late bounces still find their way back. */
+const VERP_MARGIN_MS = 7 * 86_400_000;
+/** Thread ids are kept about as long as people reply to old order mail. */
+const THREAD_TTL_SECONDS = 400 * 86_400;
+/** Remote servers send late bounces within days of accepting. */
+const BOUNCE_RECORD_TTL_SECONDS = 14 * 86_400;
+
 /**
- * The composition root: build adapters from config, wire services, start listeners. Everything is
- * passed in from here; no module reads config or opens connections on its own.
+ * The composition root: build adapters from config, wire the pipeline, start listeners. Everything is passed
+ * in from here; no module reads config or opens connections on its own.
  */
-export async function startParley(config: Config, logger: Logger, now: () => number = Date.now): Promise<RunningParley> {
+export async function startParley(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningParley> {
+  const now = options.now ?? Date.now;
+  const hostname = config.hostname ?? config.domain;
   const secrets = resolveSecrets(config, logger);
   const store = openStore(config, logger);
   const directory = createDirectory(config, secrets, store, now);
+  const tls = await loadTls(config, logger);
+  const signer = new DkimSigner(config.domain, config.dkim.selector, loadDkimKey(config, logger));
+  const schedule = retryScheduleFrom(config.outbound);
+  const dailyCap = new DailyCap({
+    store,
+    windowDays: config.limits.capWindowDays,
+    timeZone: config.limits.capTimeZone,
+    reply: config.limits.capReply,
+    now,
+    logger,
+  });
+
+  const spool = await Spool.open(join(config.dataDir, 'spool'), subkey(secrets.dataKey, 'spool'), logger, { now });
+  const transport = createOutboundTransport({
+    target: config.outbound.target,
+    heloName: hostname,
+    logger,
+    maxConnections: config.outbound.concurrency,
+    perHostConnections: config.outbound.perDestination,
+    resolveMx: options.resolveMx,
+    mxPort: options.mxPort,
+  });
+  const queue: MessageQueue = {
+    async enqueue(raw, meta) {
+      const queued = await spool.enqueue(raw, meta);
+      // Called only once listeners are up, after the worker below exists.
+      worker.kick();
+      return queued;
+    },
+  };
+  const reports = new DeliveryReports({
+    domain: config.domain,
+    bounces: store.bounces,
+    cipher: directory.cipher,
+    signer,
+    queue,
+    logger,
+    now,
+    bounceRecordTtlSeconds: BOUNCE_RECORD_TTL_SECONDS,
+  });
+  const worker = new DeliveryWorker({
+    spool,
+    transport,
+    schedule,
+    concurrency: config.outbound.concurrency,
+    perDestination: config.outbound.perDestination,
+    logger,
+    now,
+    onDelivered: (msg) => reports.delivered(msg),
+    onFailed: (msg, failure) => reports.failed(msg, failure),
+  });
+
+  const marker = loopMarker(secrets.verpKey, config.domain);
+  const pipeline = new RelayPipeline({
+    config,
+    directory,
+    threads: new ThreadTranslator(store.threads, directory.cipher, config.domain, THREAD_TTL_SECONDS),
+    signer,
+    queue,
+    dailyCap,
+    resolver: options.resolver ?? ((name, rrtype) => dnsResolve(name, rrtype)),
+    verp: {
+      encode: (queueId) => encodeVerp(secrets.verpKey, config.domain, queueId, now() + config.outbound.maxQueueAge * 1000 + VERP_MARGIN_MS),
+      decode: (address) => decodeVerp(secrets.verpKey, config.domain, address, now()),
+    },
+    loopMarker: marker,
+    acceptBounce: (queueId, raw, log) => reports.bounced(queueId, raw, log),
+    logger,
+    now,
+  });
+  const smtp = createSmtpEdge({ config, pipeline, tls, loopMarker: marker, logger });
   const api = await buildAdminServer({
     directory,
     store,
     tokens: { admin: secrets.adminToken, reviewer: secrets.reviewerToken },
     logger,
+    dailyCap,
   });
+
+  const smtpPort = await smtp.listen();
   await api.listen({ host: config.api.host, port: config.api.port });
   const address = api.server.address();
   const apiPort = typeof address === 'object' && address ? address.port : config.api.port;
-  logger.info({ store: store.kind, domain: config.domain, api: `${config.api.host}:${apiPort}` }, 'parley started');
+  worker.start();
+  logger.info({ store: store.kind, domain: config.domain, smtp: `${config.smtp.host}:${smtpPort}`, api: `${config.api.host}:${apiPort}`, queued: spool.depth() }, 'parley started');
 
   let closing: Promise<void> | undefined;
   return {
@@ -42,12 +157,17 @@ export async function startParley(config: Config, logger: Logger, now: () => num
     secrets,
     store,
     directory,
+    spool,
     api,
     apiPort,
+    smtpPort,
     close() {
-      // Stop taking work first, then release the store the work depends on.
+      // Stop taking mail first, then let deliveries settle, then release what they depend on.
       closing ??= (async () => {
+        await smtp.close();
         await api.close();
+        await worker.stop();
+        await transport.close();
         await store.close();
         logger.info('parley stopped');
       })();

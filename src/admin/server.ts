@@ -1,11 +1,13 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Directory } from '../directory/services.js';
+import type { DailyCap } from '../limits/daily-cap.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from '../storage/ports.js';
 import { authorize, type Tokens } from './auth.js';
 import { errorHandler } from './error-handler.js';
 import { healthRoutes } from './routes/health.js';
+import { limitsRoutes } from './routes/limits.js';
 import { orderRoutes } from './routes/orders.js';
 import { pairRoutes } from './routes/pairs.js';
 import { partyRoutes } from './routes/parties.js';
@@ -13,6 +15,7 @@ import { partyRoutes } from './routes/parties.js';
 export interface AdminDeps {
   directory: Directory;
   store: Store;
+  dailyCap: DailyCap;
   tokens: Tokens;
   logger: Logger;
 }
@@ -41,5 +44,6 @@ export async function buildAdminServer(deps: AdminDeps): Promise<FastifyInstance
   partyRoutes(app, deps.directory.parties);
   orderRoutes(app, deps.directory.orders, deps.directory.pairs);
   pairRoutes(app, deps.directory.pairs);
+  limitsRoutes(app, deps.directory.parties, deps.dailyCap);
   return app;
 }

@@ -34,6 +34,15 @@ const outboundTarget = z
   .string()
   .regex(/^(mx|smtps?:\/\/.+)$/, 'must be "mx" or a smarthost URL like smtp://host:port');
 const optionalSecret = z.string().min(16, 'must be at least 16 characters').optional();
+/** Intl is the authority on zone names: whatever it accepts is what the cap's day arithmetic can use. */
+const timeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as UTC or Europe/Berlin');
 
 export const configSchema = z.object({
   domain: setting(domainName, { env: 'PARLEY_DOMAIN', kind: 'string', doc: 'Alias domain Parley is the MX for; every alias lives here.' }),
@@ -133,6 +142,24 @@ export const configSchema = z.object({
     }),
     adminToken: setting(optionalSecret, { env: 'PARLEY_ADMIN_TOKEN', kind: 'string', secret: true, doc: 'Bearer token of the admin role.' }),
     reviewerToken: setting(optionalSecret, { env: 'PARLEY_REVIEWER_TOKEN', kind: 'string', secret: true, doc: 'Bearer token of the reviewer role.' }),
+  }),
+  limits: z.object({
+    // A year covers any seasonality; longer only makes the once-a-day order count scan more history.
+    capWindowDays: setting(z.number().int().min(1).max(366), {
+      env: 'PARLEY_CAP_WINDOW_DAYS',
+      kind: 'int',
+      doc: "Days of order history the seller's daily cap averages over (cap = 600 + 5 × average daily orders).",
+    }),
+    capTimeZone: setting(timeZone, {
+      env: 'PARLEY_CAP_TIME_ZONE',
+      kind: 'string',
+      doc: 'IANA time zone whose calendar day the daily cap counts and resets in.',
+    }),
+    capReply: setting(z.enum(['permanent', 'temporary']), {
+      env: 'PARLEY_CAP_REPLY',
+      kind: 'string',
+      doc: 'Reply when a seller is over the daily cap: permanent (550 5.4.5) or temporary (452 4.5.3, clients retry later).',
+    }),
   }),
   log: z.object({
     level: setting(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), {

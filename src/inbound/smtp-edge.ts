@@ -51,6 +51,10 @@ export function createSmtpEdge(deps: SmtpEdgeDeps): SmtpEdge {
     );
   };
 
+  const endTransaction = (tx: Transaction): void => {
+    pipeline.onEnd(tx).catch((err: unknown) => log.error({ err, msgId: tx.id }, 'could not give back a daily-cap unit'));
+  };
+
   const server = new ParleySmtpServer({
     name: hostname,
     banner: 'Parley ESMTP',
@@ -68,6 +72,8 @@ export function createSmtpEdge(deps: SmtpEdgeDeps): SmtpEdge {
     disableReverseLookup: true,
     logger: false,
     onMailFrom(address, session: Session, callback) {
+      // A new MAIL FROM (or RSET before it) ends the previous transaction of this session.
+      if (session.parley) endTransaction(session.parley);
       session.parley = {
         id: newQueueId(),
         clientIp: session.remoteAddress,
@@ -89,6 +95,9 @@ export function createSmtpEdge(deps: SmtpEdgeDeps): SmtpEdge {
         await pipeline.onMessage(tx, raw);
         return `Ok: queued as ${tx.id}`;
       });
+    },
+    onClose(session: Session) {
+      if (session.parley) endTransaction(session.parley);
     },
   });
   server.on('error', (err) => log.warn({ err: err.message }, 'smtp connection error'));

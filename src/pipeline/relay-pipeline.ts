@@ -9,6 +9,7 @@ import { authorizeSender } from './authorize-sender.js';
 import { autoSubmittedValue, composeMessage, deliveredDate } from './compose-message.js';
 import { parseMessage } from './parse-message.js';
 import { resolveRecipient, type RecipientTarget } from './resolve-recipient.js';
+import type { DailyCap } from '../limits/daily-cap.js';
 import type { DkimSigner } from './sign-message.js';
 import { traceHeaders } from './trace-headers.js';
 import type { MessageQueue, Transaction } from './transaction.js';
@@ -20,6 +21,7 @@ export interface RelayDeps {
   threads: ThreadTranslator;
   signer: DkimSigner;
   queue: MessageQueue;
+  dailyCap: Pick<DailyCap, 'consume' | 'release'>;
   resolver: DnsResolver;
   verp: { encode(queueId: string): string; decode(address: string): { queueId: string } | null };
   loopMarker: string;
@@ -33,8 +35,9 @@ export const newQueueId = (): string => base32(randomBytes(16));
 
 /**
  * The relay, in the order a message meets it. RCPT: resolve the alias, keep one pair per transaction,
- * authorize the envelope sender. End of DATA: parse once, authorize the header From, authenticate the
- * sender, rewrite through the alias map, sign, and spool durably — only then does the client get 250.
+ * authorize the envelope sender, take a unit of the seller's daily cap. End of DATA: parse once, authorize
+ * the header From, authenticate the sender, rewrite through the alias map, sign, and spool durably — only
+ * then does the client get 250. A transaction that ends any other way gives its cap unit back.
  */
 export class RelayPipeline {
   constructor(private readonly deps: RelayDeps) {}
@@ -46,10 +49,31 @@ export class RelayPipeline {
     if (target.kind === 'alias' && tx.envelopeFrom !== '') {
       await authorizeSender(tx.envelopeFrom, target.resolution, directory.parties);
     }
+    if (target.kind === 'alias' && target.resolution.direction === 'seller_to_buyer' && !tx.capHeldFor) {
+      await this.deps.dailyCap.consume(target.resolution.counterpart.id, tx.id);
+      tx.capHeldFor = target.resolution.counterpart.id;
+    }
     tx.target ??= target;
   }
 
   async onMessage(tx: Transaction, raw: Buffer): Promise<void> {
+    try {
+      await this.relay(tx, raw);
+      tx.accepted = true;
+    } finally {
+      await this.onEnd(tx);
+    }
+  }
+
+  /** The transaction is over (refused, reset, disconnected or accepted): unaccepted mail gives its cap unit back. */
+  async onEnd(tx: Transaction): Promise<void> {
+    if (tx.accepted || !tx.capHeldFor) return;
+    const sellerId = tx.capHeldFor;
+    tx.capHeldFor = undefined;
+    await this.deps.dailyCap.release(sellerId, tx.id);
+  }
+
+  private async relay(tx: Transaction, raw: Buffer): Promise<void> {
     const log = this.deps.logger.child({ msgId: tx.id });
     const target = tx.target;
     if (!target) throw new ParleyError('bad_message', 'no recipient');

@@ -11,6 +11,10 @@ export interface Transaction {
   envelopeFrom: string;
   /** The first accepted recipient fixes the pair (or the bounce) of the transaction. */
   target?: RecipientTarget;
+  /** Seller whose daily-cap unit this transaction holds; given back unless the message is accepted. */
+  capHeldFor?: string;
+  /** Set once the message is durably accepted (250): nothing is given back after that. */
+  accepted?: boolean;
 }
 
 /** Port to the durable queue: resolves only once the message is on disk. */

@@ -42,6 +42,45 @@ export interface Order {
 export interface OrderStore {
   /** Idempotent on orderId: returns the stored order and whether this call created it. */
   recordOrder(order: Order): Promise<{ order: Order; created: boolean }>;
+  /** Orders of the seller with sinceMs <= placedAt < untilMs (half-open, so adjacent windows never count an order twice). */
+  countSellerOrders(sellerId: string, sinceMs: number, untilMs: number): Promise<number>;
+  /** placedAt of the seller's earliest order, or null when the seller has none. */
+  firstSellerOrderAt(sellerId: string): Promise<number | null>;
+}
+
+/**
+ * A seller's cap for one day, fixed the first time that day needs it and then stored, so the limit a
+ * seller was held to can be shown afterwards even if orders are back-filled later.
+ */
+export interface DailyCapRecord {
+  /** Calendar day (YYYY-MM-DD) in the configured cap time zone. */
+  day: string;
+  cap: number;
+  averageDailyOrders: number;
+  windowDays: number;
+  computedAt: number;
+}
+
+export interface CapConsumeResult {
+  /**
+   * consumed: this call took a unit. held: the message already held one; nothing more was taken, so a
+   * retried call is safe. full: no unit left. no_cap: the day has no stored cap yet; store one, call again.
+   */
+  outcome: 'consumed' | 'held' | 'full' | 'no_cap';
+  /** Units held for the day after this call. */
+  used: number;
+  cap: number;
+}
+
+/** Per seller-day units of the daily cap. Each operation is atomic across every node sharing the store. */
+export interface CapStore {
+  /** Stores the record for (sellerId, record.day) unless one exists; returns what is stored (first writer wins). */
+  getOrSetCap(sellerId: string, record: DailyCapRecord, ttlSeconds: number): Promise<{ record: DailyCapRecord; created: boolean }>;
+  /** Takes one unit for messageId if fewer than the stored cap are held; the day's data lives ttlSeconds from its first unit. */
+  consume(sellerId: string, day: string, messageId: string, ttlSeconds: number): Promise<CapConsumeResult>;
+  /** Gives back the unit messageId holds; releasing twice, or an id that holds nothing, gives back nothing. */
+  release(sellerId: string, day: string, messageId: string): Promise<{ released: boolean; used: number }>;
+  usage(sellerId: string, day: string): Promise<{ record: DailyCapRecord | null; used: number }>;
 }
 
 /** One relayed message of a pair, so replies can be threaded without showing either side's ids. */
@@ -77,6 +116,7 @@ export interface Store {
   readonly parties: PartyStore;
   readonly pairs: PairStore;
   readonly orders: OrderStore;
+  readonly caps: CapStore;
   readonly threads: ThreadStore;
   readonly bounces: BounceRecordStore;
   /** Throws when the backing store cannot serve requests. */

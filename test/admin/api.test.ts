@@ -3,6 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { buildAdminServer } from '../../src/admin/server.js';
 import { resolveSecrets } from '../../src/config/secrets.js';
 import { createDirectory } from '../../src/directory/services.js';
+import { DailyCap } from '../../src/limits/daily-cap.js';
 import { openStore } from '../../src/storage/open-store.js';
 import { connectRedis } from '../../src/storage/redis/client.js';
 import { RedisStore } from '../../src/storage/redis/redis-store.js';
@@ -18,6 +19,7 @@ async function api(kind: 'embedded' | 'redis'): Promise<FastifyInstance> {
   const app = await buildAdminServer({
     directory: createDirectory(config, resolveSecrets(config), store),
     store,
+    dailyCap: DailyCap.fromConfig(config.limits, store),
     tokens: { admin: testSecrets.adminToken, reviewer: testSecrets.reviewerToken },
     logger: testLogger(),
   });
@@ -142,7 +144,7 @@ describe('admin API documents itself', () => {
     const app = await api('embedded');
     const doc = (await app.inject('/openapi.json')).json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/parties/{id}', '/v1/orders', '/v1/pairs/{buyerId}/{sellerId}', '/healthz', '/readyz']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/parties/{id}', '/v1/orders', '/v1/pairs/{buyerId}/{sellerId}', '/v1/sellers/{id}/limits', '/healthz', '/readyz']));
     expect(doc.paths['/v1/orders'].post.requestBody.content['application/json'].schema.required).toContain('orderId');
   });
 });
@@ -154,6 +156,7 @@ describe('readiness when the store is down', () => {
     const app = await buildAdminServer({
       directory: createDirectory(config, resolveSecrets(config), store),
       store,
+      dailyCap: DailyCap.fromConfig(config.limits, store),
       tokens: { admin: testSecrets.adminToken, reviewer: testSecrets.reviewerToken },
       logger: testLogger(),
     });

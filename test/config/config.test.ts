@@ -71,6 +71,20 @@ describe('config', () => {
     expect(errorOf(() => loadConfig({ env: { PARLEY_DOMAIN: 'Not A Domain' } })).message).toMatch(/^config: domain \(PARLEY_DOMAIN\)/);
   });
 
+  it('when the daily cap settings are unset, then the cap averages 30 days, counts UTC days and refuses permanently', () => {
+    expect(loadConfig({ env: {} }).limits).toEqual({ capWindowDays: 30, capTimeZone: 'UTC', capReply: 'permanent' });
+  });
+
+  it('when the daily cap variables are set, then they land in limits; an unknown zone or reply is refused naming its variable', () => {
+    const c = loadConfig({ env: { PARLEY_CAP_WINDOW_DAYS: '14', PARLEY_CAP_TIME_ZONE: 'Asia/Seoul', PARLEY_CAP_REPLY: 'temporary' } });
+    expect(c.limits).toEqual({ capWindowDays: 14, capTimeZone: 'Asia/Seoul', capReply: 'temporary' });
+    expect(errorOf(() => loadConfig({ env: { PARLEY_CAP_TIME_ZONE: 'Mars/Olympus_Mons' } })).message).toBe(
+      'config: limits.capTimeZone (PARLEY_CAP_TIME_ZONE): must be an IANA time zone such as UTC or Europe/Berlin',
+    );
+    expect(errorOf(() => loadConfig({ env: { PARLEY_CAP_REPLY: 'sometimes' } })).message).toMatch(/^config: limits\.capReply \(PARLEY_CAP_REPLY\):/);
+    expect(errorOf(() => loadConfig({ env: { PARLEY_CAP_WINDOW_DAYS: '0' } })).message).toMatch(/^config: limits\.capWindowDays \(PARLEY_CAP_WINDOW_DAYS\):/);
+  });
+
   it('when a config file has an unknown key, then loading fails naming it', () => {
     const file = join(tempDir(), 'c.yaml');
     writeFileSync(file, 'smtp:\n  prot: 25\n');

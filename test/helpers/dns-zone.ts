@@ -1,3 +1,5 @@
+import type { MxRecord, MxResolver } from '../../src/outbound/transport.js';
+
 /**
  * A DNS zone as data, answering like dns.promises.resolve (the one fake we allow: the internet's DNS is
  * out of reach). Every query is recorded in `calls` so tests can assert what was looked up.
@@ -24,4 +26,23 @@ export function dnsZone(records: ZoneRecords): FakeResolver {
     return answer;
   };
   return Object.assign(resolver, { calls });
+}
+
+
+/** A DNS error code as node:dns reports it: ENODATA (no MX), ENOTFOUND (NXDOMAIN), ESERVFAIL, ETIMEOUT… */
+type DnsError = 'ENODATA' | 'ENOTFOUND' | 'ESERVFAIL' | 'ETIMEOUT';
+
+/**
+ * MX records as data, for injecting into the transport: domains missing from the zone do not exist (NXDOMAIN).
+ * Records every lookup in `calls`, so tests can assert what was asked.
+ */
+export function mxZone(zone: Record<string, MxRecord[] | DnsError>): MxResolver & { calls: string[] } {
+  const calls: string[] = [];
+  const resolve = async (domain: string): Promise<MxRecord[]> => {
+    calls.push(domain);
+    const entry = zone[domain] ?? 'ENOTFOUND';
+    if (typeof entry === 'string') throw Object.assign(new Error(`queryMx ${entry} ${domain}`), { code: entry });
+    return entry;
+  };
+  return Object.assign(resolve, { calls });
 }

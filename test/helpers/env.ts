@@ -49,7 +49,7 @@ export function testLogger(): Logger {
   return createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 }
 
-function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+export function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...a };
   for (const [k, v] of Object.entries(b)) {
     const prev = out[k];

@@ -32,3 +32,37 @@ export async function waitForRedis(url: string, timeoutMs = 10_000): Promise<voi
   }
   throw lastError instanceof Error ? lastError : new Error('Redis did not answer');
 }
+
+export interface OwnRedis {
+  url: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+/**
+ * A redis-server of the test's own, persisting to disk (AOF, fsync always) so it can be stopped and started
+ * again with its data: the way to test "Redis went away mid-run".
+ */
+export async function ownRedis(dir: string): Promise<OwnRedis> {
+  const { spawn } = await import('node:child_process');
+  const port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+  let child: import('node:child_process').ChildProcess | undefined;
+  const handle: OwnRedis = {
+    url,
+    async start() {
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''], { stdio: 'ignore' });
+      await waitForRedis(url);
+    },
+    async stop() {
+      const c = child;
+      child = undefined;
+      if (!c || c.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+      c.kill('SIGTERM');
+      await exited;
+    },
+  };
+  await handle.start();
+  return handle;
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isParleyError } from '../../src/domain/errors.js';
 import { connectRedis } from '../../src/storage/redis/client.js';
+import { keys } from '../../src/storage/redis/keys.js';
 import { RedisStore } from '../../src/storage/redis/redis-store.js';
 import { freePort } from '../helpers/redis-process.js';
 import { redisStoreFactory } from '../helpers/stores.js';
@@ -19,5 +20,20 @@ describe('redis store outage', () => {
     } finally {
       store.redis.disconnect();
     }
+  });
+});
+
+describe('redis cap keys', () => {
+  it('when a day is fixed and a unit consumed, then both keys expire by themselves within the given lifetime', async () => {
+    const store = (await redisStoreFactory()()) as RedisStore;
+    const record = { day: '2026-11-23', cap: 600, averageDailyOrders: 0, windowDays: 30, computedAt: 1 };
+    await store.caps.getOrSetCap('s1', record, 3600);
+    await store.caps.consume('s1', '2026-11-23', 'm1', 7200);
+    const recordTtl = await store.redis.pttl(keys.capRecord('s1', '2026-11-23'));
+    const holdersTtl = await store.redis.pttl(keys.capHolders('s1', '2026-11-23'));
+    expect(recordTtl).toBeGreaterThan(0);
+    expect(recordTtl).toBeLessThanOrEqual(3_600_000);
+    expect(holdersTtl).toBeGreaterThan(3_600_000);
+    expect(holdersTtl).toBeLessThanOrEqual(7_200_000);
   });
 });

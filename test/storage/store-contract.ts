@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Pair } from '../../src/domain/pair.js';
-import type { Order, StoredParty } from '../../src/storage/ports.js';
+import type { DailyCapRecord, Order, Store, StoredParty } from '../../src/storage/ports.js';
 import type { StoreFactory } from '../helpers/stores.js';
 
 const party = (id: string, over: Partial<StoredParty> = {}): StoredParty => ({
@@ -30,6 +30,21 @@ const order = (orderId: string, over: Partial<Order> = {}): Order => ({
   placedAt: Date.UTC(2026, 10, 1),
   ...over,
 });
+
+const capRecord = (cap: number, day = '2026-11-23', over: Partial<DailyCapRecord> = {}): DailyCapRecord => ({
+  day,
+  cap,
+  averageDailyOrders: (cap - 600) / 5,
+  windowDays: 30,
+  computedAt: Date.UTC(2026, 10, 23, 0, 0, 1),
+  ...over,
+});
+
+const DAY_TTL = 3 * 86_400;
+
+async function consumeMany(store: Store, sellerId: string, day: string, ids: string[]) {
+  return Promise.all(ids.map((id) => store.caps.consume(sellerId, day, id, DAY_TTL)));
+}
 
 /** The semantics every Store adapter must have; run against Redis, Redis Cluster and the embedded store. */
 export function storeContract(name: string, open: StoreFactory): void {
@@ -89,6 +104,134 @@ export function storeContract(name: string, open: StoreFactory): void {
       const store = await open();
       const results = await Promise.all(Array.from({ length: 50 }, () => store.orders.recordOrder(order('race-order'))));
       expect(results.filter((r) => r.created)).toHaveLength(1);
+    });
+
+    it('when orders are counted, then only the seller\'s orders with since <= placedAt < until count', async () => {
+      const store = await open();
+      const at = (d: number, h = 12) => Date.UTC(2026, 10, d, h);
+      for (const [id, seller, placedAt] of [
+        ['c1', 's1', at(1, 0)],
+        ['c2', 's1', at(5)],
+        ['c3', 's1', at(5)],
+        ['c4', 's1', at(10, 0)],
+        ['c5', 's10', at(5)],
+        ['c6', 's', at(5)],
+      ] as const) {
+        await store.orders.recordOrder(order(id, { sellerId: seller, placedAt }));
+      }
+      // Half-open: an order exactly at `since` counts, one exactly at `until` belongs to the next window.
+      expect(await store.orders.countSellerOrders('s1', at(1, 0), at(10, 0))).toBe(3);
+      expect(await store.orders.countSellerOrders('s1', at(1, 1), at(10, 1))).toBe(3);
+      expect(await store.orders.countSellerOrders('s1', at(11), at(20))).toBe(0);
+      // Sellers whose ids share a prefix stay apart.
+      expect(await store.orders.countSellerOrders('s10', 0, at(30))).toBe(1);
+      expect(await store.orders.countSellerOrders('nobody', 0, at(30))).toBe(0);
+    });
+
+    it('when the first order of a seller is asked, then it is the earliest placedAt, or null without orders', async () => {
+      const store = await open();
+      expect(await store.orders.firstSellerOrderAt('s1')).toBeNull();
+      await store.orders.recordOrder(order('f2', { placedAt: 2_000 }));
+      await store.orders.recordOrder(order('f1', { placedAt: 1_000 }));
+      await store.orders.recordOrder(order('f0', { sellerId: 's0', placedAt: 5 }));
+      expect(await store.orders.firstSellerOrderAt('s1')).toBe(1_000);
+      expect(await store.orders.firstSellerOrderAt('s10')).toBeNull();
+    });
+
+    it('when a day has no cap yet, then consume answers no_cap and takes nothing', async () => {
+      const store = await open();
+      expect(await store.caps.consume('s1', '2026-11-23', 'm1', DAY_TTL)).toEqual({ outcome: 'no_cap', used: 0, cap: 0 });
+      expect(await store.caps.usage('s1', '2026-11-23')).toEqual({ record: null, used: 0 });
+    });
+
+    it('when 30 callers race to fix one day\'s cap, then the first record wins and every caller gets it back', async () => {
+      const store = await open();
+      const results = await Promise.all(Array.from({ length: 30 }, (_, i) => store.caps.getOrSetCap('s1', capRecord(600 + i), DAY_TTL)));
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      const winner = results.find((r) => r.created)!.record;
+      for (const r of results) expect(r.record).toEqual(winner);
+      expect((await store.caps.usage('s1', '2026-11-23')).record).toEqual(winner);
+      // Another seller and another day are untouched.
+      expect((await store.caps.usage('s2', '2026-11-23')).record).toBeNull();
+      expect((await store.caps.usage('s1', '2026-11-24')).record).toBeNull();
+    });
+
+    it('when a cap record is stored, then every field reads back exactly, fractions included', async () => {
+      const store = await open();
+      const record = capRecord(601, '2026-11-23', { averageDailyOrders: 7 / 30, windowDays: 30 });
+      expect(await store.caps.getOrSetCap('s1', record, DAY_TTL)).toEqual({ record, created: true });
+      expect(await store.caps.usage('s1', record.day)).toEqual({ record, used: 0 });
+    });
+
+    it('when units are consumed up to the cap, then the next is full, and a repeated message takes nothing more', async () => {
+      const store = await open();
+      await store.caps.getOrSetCap('s1', capRecord(2), DAY_TTL);
+      expect(await store.caps.consume('s1', '2026-11-23', 'm1', DAY_TTL)).toEqual({ outcome: 'consumed', used: 1, cap: 2 });
+      expect(await store.caps.consume('s1', '2026-11-23', 'm1', DAY_TTL)).toEqual({ outcome: 'held', used: 1, cap: 2 });
+      expect(await store.caps.consume('s1', '2026-11-23', 'm2', DAY_TTL)).toEqual({ outcome: 'consumed', used: 2, cap: 2 });
+      expect(await store.caps.consume('s1', '2026-11-23', 'm3', DAY_TTL)).toEqual({ outcome: 'full', used: 2, cap: 2 });
+      expect(await store.caps.consume('s1', '2026-11-23', 'm2', DAY_TTL)).toEqual({ outcome: 'held', used: 2, cap: 2 });
+      expect((await store.caps.usage('s1', '2026-11-23')).used).toBe(2);
+    });
+
+    it('when cap N meets N + 25 concurrent consumes, then exactly N succeed and the count is N', async () => {
+      const store = await open();
+      const n = 40;
+      await store.caps.getOrSetCap('s1', capRecord(n), DAY_TTL);
+      const results = await consumeMany(store, 's1', '2026-11-23', Array.from({ length: n + 25 }, (_, i) => `msg-${i}`));
+      expect(results.filter((r) => r.outcome === 'consumed')).toHaveLength(n);
+      expect(results.filter((r) => r.outcome === 'full')).toHaveLength(25);
+      expect(results.every((r) => r.used <= n && r.cap === n)).toBe(true);
+      expect((await store.caps.usage('s1', '2026-11-23')).used).toBe(n);
+    });
+
+    it('when a unit is released twice, or an unknown message is released, then only one unit comes back', async () => {
+      const store = await open();
+      await store.caps.getOrSetCap('s1', capRecord(2), DAY_TTL);
+      await consumeMany(store, 's1', '2026-11-23', ['m1', 'm2']);
+      expect(await store.caps.release('s1', '2026-11-23', 'm1')).toEqual({ released: true, used: 1 });
+      expect(await store.caps.release('s1', '2026-11-23', 'm1')).toEqual({ released: false, used: 1 });
+      expect(await store.caps.release('s1', '2026-11-23', 'never-sent')).toEqual({ released: false, used: 1 });
+      expect(await store.caps.release('s1', '2026-11-24', 'm2')).toEqual({ released: false, used: 0 });
+      expect(await store.caps.release('s9', '2026-11-23', 'm2')).toEqual({ released: false, used: 0 });
+      // The unit given back is usable again, and the freed message may consume anew.
+      expect((await store.caps.consume('s1', '2026-11-23', 'm3', DAY_TTL)).outcome).toBe('consumed');
+      expect((await store.caps.consume('s1', '2026-11-23', 'm1', DAY_TTL)).outcome).toBe('full');
+    });
+
+    it('when every unit is released, then the day keeps its cap and counts from zero again', async () => {
+      const store = await open();
+      await store.caps.getOrSetCap('s1', capRecord(1), DAY_TTL);
+      await store.caps.consume('s1', '2026-11-23', 'm1', DAY_TTL);
+      await store.caps.release('s1', '2026-11-23', 'm1');
+      expect(await store.caps.usage('s1', '2026-11-23')).toEqual({ record: capRecord(1), used: 0 });
+      expect(await store.caps.consume('s1', '2026-11-23', 'm2', DAY_TTL)).toEqual({ outcome: 'consumed', used: 1, cap: 1 });
+    });
+
+    it('when concurrent consumes and releases interleave, then the count equals the messages still holding a unit', async () => {
+      const store = await open();
+      await store.caps.getOrSetCap('s1', capRecord(30), DAY_TTL);
+      const ids = Array.from({ length: 30 }, (_, i) => `m${i}`);
+      await consumeMany(store, 's1', '2026-11-23', ids);
+      const releases = ids.slice(0, 10).flatMap((id) => [store.caps.release('s1', '2026-11-23', id), store.caps.release('s1', '2026-11-23', id)]);
+      const newcomers = Array.from({ length: 20 }, (_, i) => store.caps.consume('s1', '2026-11-23', `late${i}`, DAY_TTL));
+      const [released, late] = await Promise.all([Promise.all(releases), Promise.all(newcomers)]);
+      expect(released.filter((r) => r.released)).toHaveLength(10);
+      const admitted = late.filter((r) => r.outcome === 'consumed').length;
+      expect(admitted).toBeLessThanOrEqual(10);
+      expect((await store.caps.usage('s1', '2026-11-23')).used).toBe(20 + admitted);
+    });
+
+    it('when one day is full, then the next day of the same seller starts empty with its own cap', async () => {
+      const store = await open();
+      await store.caps.getOrSetCap('s1', capRecord(1, '2026-11-23'), DAY_TTL);
+      await store.caps.consume('s1', '2026-11-23', 'm1', DAY_TTL);
+      expect((await store.caps.consume('s1', '2026-11-23', 'm2', DAY_TTL)).outcome).toBe('full');
+      expect((await store.caps.consume('s1', '2026-11-24', 'm2', DAY_TTL)).outcome).toBe('no_cap');
+      await store.caps.getOrSetCap('s1', capRecord(3, '2026-11-24'), DAY_TTL);
+      expect(await store.caps.consume('s1', '2026-11-24', 'm2', DAY_TTL)).toEqual({ outcome: 'consumed', used: 1, cap: 3 });
+      // The earlier day stays readable for audit until it expires.
+      expect(await store.caps.usage('s1', '2026-11-23')).toEqual({ record: capRecord(1, '2026-11-23'), used: 1 });
     });
 
     it('when a thread entry is remembered, then it is found by relay id and by original hash, and unknown ids are null', async () => {

@@ -5,7 +5,8 @@ import type { Pair } from '../../domain/pair.js';
 import type { Role } from '../../domain/party.js';
 import { ParleyError } from '../../domain/errors.js';
 import { guard } from '../guard.js';
-import type { BounceRecordStore, Order, OrderStore, PairStore, PartyStore, Store, StoredParty, ThreadStore } from '../ports.js';
+import type { BounceRecordStore, CapStore, Order, OrderStore, PairStore, PartyStore, Store, StoredParty, ThreadStore } from '../ports.js';
+import { EmbeddedCapStore } from './embedded-cap-store.js';
 import { EmbeddedBounceRecordStore, EmbeddedThreadStore } from './embedded-thread-store.js';
 
 /**
@@ -17,6 +18,7 @@ export class EmbeddedStore implements Store {
   readonly parties: PartyStore;
   readonly pairs: PairStore;
   readonly orders: OrderStore;
+  readonly caps: CapStore;
   readonly threads: ThreadStore;
   readonly bounces: BounceRecordStore;
 
@@ -25,6 +27,7 @@ export class EmbeddedStore implements Store {
     this.parties = new EmbeddedPartyStore(db<StoredParty>('parties'));
     this.pairs = new EmbeddedPairStore(root, db<Pair>('pairs'), db<{ pairId: string; side: Role }>('aliases'));
     this.orders = new EmbeddedOrderStore(root, db<Order>('orders'), root.openDB<number, [string, number, string]>({ name: 'seller-orders' }));
+    this.caps = new EmbeddedCapStore(root);
     this.threads = new EmbeddedThreadStore(root);
     this.bounces = new EmbeddedBounceRecordStore(root);
   }
@@ -116,5 +119,17 @@ class EmbeddedOrderStore implements OrderStore {
         return { order, created: true };
       }),
     );
+  }
+
+  /** Keys are [sellerId, placedAt, orderId]: [s, since] sorts before every order at since, [s, until] before every order at until. */
+  countSellerOrders(sellerId: string, sinceMs: number, untilMs: number): Promise<number> {
+    return guard('countSellerOrders', async () => this.bySeller.getKeysCount({ start: [sellerId, sinceMs], end: [sellerId, untilMs] }));
+  }
+
+  firstSellerOrderAt(sellerId: string): Promise<number | null> {
+    return guard('firstSellerOrderAt', async () => {
+      for (const [, placedAt] of this.bySeller.getKeys({ start: [sellerId, -Infinity], end: [sellerId, Infinity], limit: 1 })) return placedAt;
+      return null;
+    });
   }
 }

@@ -9,6 +9,10 @@ export const keys = {
   alias: (local: string) => `alias:${local}`,
   order: (orderId: string) => `order:${orderId}`,
   sellerOrders: (sellerId: string) => `{s:${sellerId}}:orders`,
+  /** Hash: the seller's stored cap record for one day (see DailyCapRecord). */
+  capRecord: (sellerId: string, day: string) => `{s:${sellerId}}:cap:${day}`,
+  /** Set: message ids holding a unit of that day's cap; its size is the day's usage. */
+  capHolders: (sellerId: string, day: string) => `{s:${sellerId}}:cap:${day}:held`,
   threadByRelay: (pairId: string, relayId: string) => `{p:${pairId}}:tr:${relayId}`,
   threadByOriginal: (pairId: string, hash: string) => `{p:${pairId}}:to:${hash}`,
   bounce: (queueId: string) => `bounce:${queueId}`,

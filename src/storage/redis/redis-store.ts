@@ -5,6 +5,7 @@ import { guard } from '../guard.js';
 import type { Order, OrderStore, PairStore, PartyStore, Store, StoredParty } from '../ports.js';
 import type { RedisClient } from './client.js';
 import { keys } from './keys.js';
+import { RedisCapStore } from './redis-cap-store.js';
 import { RedisBounceRecordStore, RedisThreadStore } from './redis-thread-store.js';
 
 export class RedisPartyStore implements PartyStore {
@@ -84,6 +85,17 @@ export class RedisOrderStore implements OrderStore {
       return { order: stored, created };
     });
   }
+
+  countSellerOrders(sellerId: string, sinceMs: number, untilMs: number): Promise<number> {
+    return guard('countSellerOrders', () => this.redis.zcount(keys.sellerOrders(sellerId), sinceMs, `(${untilMs}`));
+  }
+
+  firstSellerOrderAt(sellerId: string): Promise<number | null> {
+    return guard('firstSellerOrderAt', async () => {
+      const [, score] = await this.redis.zrange(keys.sellerOrders(sellerId), 0, '0', 'WITHSCORES');
+      return score === undefined ? null : Number(score);
+    });
+  }
 }
 
 export class RedisStore implements Store {
@@ -91,6 +103,7 @@ export class RedisStore implements Store {
   readonly parties: RedisPartyStore;
   readonly pairs: RedisPairStore;
   readonly orders: RedisOrderStore;
+  readonly caps: RedisCapStore;
   readonly threads: RedisThreadStore;
   readonly bounces: RedisBounceRecordStore;
 
@@ -98,6 +111,7 @@ export class RedisStore implements Store {
     this.parties = new RedisPartyStore(redis);
     this.pairs = new RedisPairStore(redis);
     this.orders = new RedisOrderStore(redis);
+    this.caps = new RedisCapStore(redis);
     this.threads = new RedisThreadStore(redis);
     this.bounces = new RedisBounceRecordStore(redis);
   }

@@ -1,0 +1,74 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { open, rename } from 'node:fs/promises';
+
+/**
+ * Sealed spool files: AES-256-GCM with a random IV per file. Spooled messages carry real addresses (To header,
+ * envelope), and this project keeps real addresses encrypted at rest.
+ *
+ * Layout: MAGIC (4) | IV (12) | ciphertext | tag (16). The associated data binds a file to its kind and queue id,
+ * so a file copied or renamed onto another message fails authentication instead of being delivered as that one.
+ */
+const MAGIC = Buffer.from('PSP1', 'latin1');
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export class SealedFileError extends Error {
+  override readonly name = 'SealedFileError';
+}
+
+export function seal(key: Buffer, aad: string, plain: Buffer): Buffer {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(aad, 'utf8'));
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([MAGIC, iv, body, cipher.getAuthTag()]);
+}
+
+/** Throws SealedFileError on a truncated, tampered or foreign file. */
+export function unseal(key: Buffer, aad: string, sealed: Buffer): Buffer {
+  if (sealed.length < MAGIC.length + IV_BYTES + TAG_BYTES || !sealed.subarray(0, MAGIC.length).equals(MAGIC)) {
+    throw new SealedFileError('not a sealed spool file or truncated');
+  }
+  const iv = sealed.subarray(MAGIC.length, MAGIC.length + IV_BYTES);
+  const tag = sealed.subarray(sealed.length - TAG_BYTES);
+  const body = sealed.subarray(MAGIC.length + IV_BYTES, sealed.length - TAG_BYTES);
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, iv);
+    decipher.setAAD(Buffer.from(aad, 'utf8'));
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(body), decipher.final()]);
+  } catch (err) {
+    throw new SealedFileError('authentication failed (tampered, truncated or wrong key)', { cause: err });
+  }
+}
+
+/**
+ * Writes and fsyncs a temporary file. Mode 0600: the content is encrypted, but nobody else has any business
+ * reading the queue. Opened with 'w' rather than 'wx' so a stale temporary left by a crash is simply replaced.
+ */
+export async function writeSynced(path: string, bytes: Buffer): Promise<void> {
+  const handle = await open(path, 'w', 0o600);
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A rename is durable only once the directory holding the new name is fsynced. */
+export async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Atomic replace: readers see the old file or the new one, never half of either. */
+export async function replaceDurably(tmpPath: string, finalPath: string, dir: string, bytes: Buffer): Promise<void> {
+  await writeSynced(tmpPath, bytes);
+  await rename(tmpPath, finalPath);
+  await syncDir(dir);
+}

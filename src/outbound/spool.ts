@@ -1,0 +1,265 @@
+import { mkdir, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ParleyError, isParleyError } from '../domain/errors.js';
+import type { Logger } from '../observability/logger.js';
+import { newQueueId, queueIdRe, type QueuedMessage, type ScheduleUpdate, type SpoolMeta } from './queued-message.js';
+import { replaceDurably, seal, syncDir, unseal, writeSynced } from './sealed-file.js';
+import { checkEnvelope, decodeRecord, encodeRecord } from './spool-record.js';
+
+export type { DeliveryFailure, NotifyInfo, QueuedMessage, ScheduleUpdate, SettledOutcome, SpoolMeta } from './queued-message.js';
+export { newQueueId } from './queued-message.js';
+
+export interface SpoolOptions {
+  now?: () => number;
+}
+
+const fileRe = /^([a-z2-7]{16,26})\.(msg|meta)$/;
+
+/**
+ * The durable, encrypted outbound queue of one node: the source of truth for accepted mail.
+ *
+ * Each message is two sealed files, `<id>.msg` (the bytes) and `<id>.meta` (envelope and retry state). The meta
+ * file is the commit marker: it is renamed into place after the message file, and removed first. So after a
+ * crash a message without meta was never acknowledged (its SMTP transaction got no 250) and is discarded, and a
+ * meta file always has its message beside it. The in-memory index mirrors the meta files; it is rebuilt on open.
+ *
+ * Not safe for two processes on one directory: each node owns its spool. Per message, the caller serializes
+ * operations (the delivery worker never runs two for one id).
+ */
+export class Spool {
+  private readonly index = new Map<string, QueuedMessage>();
+  /** Ids being enqueued: a caller-chosen id must not be written twice concurrently (same temporary names). */
+  private readonly writing = new Set<string>();
+  private readonly tmpDir: string;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly key: Buffer,
+    private readonly logger: Logger,
+    private readonly now: () => number,
+  ) {
+    this.tmpDir = join(dir, 'tmp');
+  }
+
+  /** Opens (creating if needed) the spool and recovers every message on disk, in-flight ones included. */
+  static async open(dir: string, key: Buffer, logger: Logger, options: SpoolOptions = {}): Promise<Spool> {
+    if (key.length !== 32) throw new TypeError('spool key must be 32 bytes (AES-256-GCM)');
+    const spool = new Spool(dir, key, logger, options.now ?? Date.now);
+    try {
+      // 0700: the files are encrypted, but their names, sizes and times still describe the traffic.
+      await mkdir(spool.tmpDir, { recursive: true, mode: 0o700 });
+      await spool.checkKey();
+      await spool.recover();
+    } catch (err) {
+      throw isParleyError(err) ? err : unavailable('cannot open the spool', err);
+    }
+    return spool;
+  }
+
+  /**
+   * Resolves only once the message and its metadata are fsynced and renamed into place and the directory is
+   * fsynced: the SMTP 250 follows right after, so a crash from then on loses nothing.
+   */
+  async enqueue(raw: Buffer, meta: SpoolMeta): Promise<QueuedMessage> {
+    checkEnvelope(meta.from, meta.to);
+    const id = meta.id ?? newQueueId();
+    if (!queueIdRe.test(id)) throw new TypeError('spool: queue ids are 16 to 26 lowercase base32 characters');
+    if (this.index.has(id) || this.writing.has(id)) throw new TypeError(`spool: queue id ${id} is already queued`);
+    const now = this.now();
+    const draft: QueuedMessage = {
+      id,
+      from: meta.from,
+      to: meta.to,
+      createdAt: now,
+      attempts: 0,
+      nextAttemptAt: now,
+      notify: meta.notify,
+      context: meta.context,
+    };
+    // Encoded before touching the disk (a context that cannot be serialised is the caller's bug, not a full
+    // disk), and decoded back so the index holds exactly what a restart would read, detached from the caller.
+    const record = encodeRecord(draft);
+    const msg = decodeRecord(id, record);
+    const sealedMeta = seal(this.key, aad(id, 'meta'), record);
+    const sealedMsg = seal(this.key, aad(id, 'msg'), raw);
+    const paths = [this.tmpPath(id, 'msg'), this.tmpPath(id, 'meta'), this.path(id, 'msg'), this.path(id, 'meta')] as const;
+    this.writing.add(id);
+    try {
+      await Promise.all([writeSynced(paths[0], sealedMsg), writeSynced(paths[1], sealedMeta)]);
+      await rename(paths[0], paths[2]);
+      await rename(paths[1], paths[3]);
+      await syncDir(this.dir);
+    } catch (err) {
+      // No 250 will be given, so nothing of this message may remain to be delivered behind the client's back.
+      await Promise.all(paths.map((p) => rm(p, { force: true }).catch(() => undefined)));
+      throw unavailable('cannot write to the spool', err);
+    } finally {
+      this.writing.delete(id);
+    }
+    this.index.set(id, msg);
+    this.logger.debug({ msgId: id, bytes: raw.length }, 'spooled');
+    return msg;
+  }
+
+  get(id: string): QueuedMessage | undefined {
+    return this.index.get(id);
+  }
+
+  /** Every queued message (a snapshot; records are immutable). */
+  list(): QueuedMessage[] {
+    return [...this.index.values()];
+  }
+
+  /** Messages whose next attempt is due, earliest first. */
+  due(now: number = this.now()): QueuedMessage[] {
+    return this.list()
+      .filter((m) => m.nextAttemptAt <= now)
+      .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.createdAt - b.createdAt);
+  }
+
+  /** The message bytes, or null when the message is gone or its file was corrupt (it is then set aside). */
+  async read(id: string): Promise<Buffer | null> {
+    if (!this.index.has(id)) return null;
+    let sealed: Buffer;
+    try {
+      sealed = await readFile(this.path(id, 'msg'));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw unavailable('cannot read from the spool', err);
+      await this.quarantine(id, 'message file missing');
+      return null;
+    }
+    try {
+      return unseal(this.key, aad(id, 'msg'), sealed);
+    } catch (err) {
+      await this.quarantine(id, (err as Error).message);
+      return null;
+    }
+  }
+
+  /** Durably records the outcome of an attempt (attempts, next time, last error, settled outcome). */
+  async reschedule(id: string, update: ScheduleUpdate): Promise<QueuedMessage> {
+    const current = this.index.get(id);
+    if (!current) throw new Error(`spool: no queued message ${id}`);
+    const next: QueuedMessage = Object.freeze({ ...current, ...update });
+    try {
+      await replaceDurably(this.tmpPath(id, 'meta'), this.path(id, 'meta'), this.dir, seal(this.key, aad(id, 'meta'), encodeRecord(next)));
+    } catch (err) {
+      throw unavailable('cannot update the spool', err);
+    }
+    this.index.set(id, next);
+    return next;
+  }
+
+  /** Removes a message for good, after delivery or after its failure was reported. */
+  async remove(id: string): Promise<void> {
+    try {
+      await unlink(this.path(id, 'meta')).catch(ignoreMissing);
+      this.index.delete(id);
+      // A crash here leaves an orphan message file, which the next open deletes.
+      await unlink(this.path(id, 'msg')).catch(ignoreMissing);
+      await syncDir(this.dir);
+    } catch (err) {
+      throw unavailable('cannot remove from the spool', err);
+    }
+  }
+
+  depth(): number {
+    return this.index.size;
+  }
+
+  /** Age in ms of the oldest queued message, 0 when the queue is empty. */
+  oldestAge(now: number = this.now()): number {
+    let oldest = now;
+    for (const m of this.index.values()) oldest = Math.min(oldest, m.createdAt);
+    return now - oldest;
+  }
+
+  /**
+   * A wrong key (a misconfigured PARLEY_DATA_KEY) would make every file fail authentication and the whole queue
+   * be set aside as corrupt. A sealed marker written with the first key tells the two cases apart: refuse to
+   * start instead.
+   */
+  private async checkKey(): Promise<void> {
+    const path = join(this.dir, 'key-check');
+    let sealed: Buffer;
+    try {
+      sealed = await readFile(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await replaceDurably(join(this.tmpDir, 'key-check'), path, this.dir, seal(this.key, KEY_CHECK_AAD, Buffer.from('parley spool')));
+      return;
+    }
+    try {
+      unseal(this.key, KEY_CHECK_AAD, sealed);
+    } catch {
+      throw new ParleyError('spool_unavailable', `the spool key does not match the key ${this.dir} was written with; refusing to start`);
+    }
+  }
+
+  private async recover(): Promise<void> {
+    // Temporaries are writes that never completed: no 250 was given for them.
+    for (const name of await readdir(this.tmpDir)) await rm(join(this.tmpDir, name), { force: true });
+    const metas = new Set<string>();
+    const msgs = new Set<string>();
+    for (const name of await readdir(this.dir)) {
+      const match = fileRe.exec(name);
+      if (match) (match[2] === 'meta' ? metas : msgs).add(match[1]!);
+    }
+    for (const id of metas) {
+      if (!msgs.has(id)) {
+        await this.quarantine(id, 'message file missing');
+        continue;
+      }
+      // I/O errors propagate (the disk is the problem, not this file); content errors set the message aside.
+      const sealed = await readFile(this.path(id, 'meta'));
+      let record: QueuedMessage;
+      try {
+        record = decodeRecord(id, unseal(this.key, aad(id, 'meta'), sealed));
+      } catch (err) {
+        await this.quarantine(id, (err as Error).message);
+        continue;
+      }
+      this.index.set(id, record);
+    }
+    for (const id of msgs) {
+      if (metas.has(id)) continue;
+      this.logger.warn({ msgId: id }, 'spool: removing a message file without metadata (its enqueue never completed)');
+      await unlink(this.path(id, 'msg')).catch(ignoreMissing);
+    }
+    if (msgs.size > 0 || metas.size > 0) await syncDir(this.dir);
+    this.logger.info({ depth: this.index.size }, 'spool recovered');
+  }
+
+  /** Sets a damaged message aside for inspection: never delivered, never crashes the worker, never deleted. */
+  private async quarantine(id: string, reason: string): Promise<void> {
+    this.index.delete(id);
+    for (const kind of ['meta', 'msg'] as const) {
+      await rename(this.path(id, kind), `${this.path(id, kind)}.corrupt`).catch(ignoreMissing);
+    }
+    this.logger.error({ msgId: id, reason }, 'spool: corrupt message set aside as *.corrupt');
+  }
+
+  private path(id: string, kind: 'msg' | 'meta'): string {
+    return join(this.dir, `${id}.${kind}`);
+  }
+
+  /** Temporary names derive from the id, so a crash leaves at most one stale temporary per message. */
+  private tmpPath(id: string, kind: 'msg' | 'meta'): string {
+    return join(this.tmpDir, `${id}.${kind}`);
+  }
+}
+
+const KEY_CHECK_AAD = 'parley-spool\0key-check';
+
+function aad(id: string, kind: 'msg' | 'meta'): string {
+  return `parley-spool\0${kind}\0${id}`;
+}
+
+function ignoreMissing(err: unknown): void {
+  if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+}
+
+function unavailable(what: string, err: unknown): ParleyError {
+  const code = (err as NodeJS.ErrnoException).code;
+  return new ParleyError('spool_unavailable', `${what}${code ? ` (${code})` : ''}`, { cause: err });
+}

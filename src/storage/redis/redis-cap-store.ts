@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { guard } from '../guard.js';
+import type { CapConsumeResult, CapStore, DailyCapRecord } from '../ports.js';
+import type { RedisClient } from './client.js';
+import { keys } from './keys.js';
+
+type ScriptCall = (...args: (string | number)[]) => Promise<unknown>;
+
+/**
+ * Registers a script from ./lua with ioredis (EVALSHA, falling back to EVAL after a Redis restart);
+ * the client's keyPrefix is applied to its KEYS like to any other command's.
+ */
+function defineScript(redis: RedisClient, file: string, command: string, numberOfKeys: number): ScriptCall {
+  const lua = readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8');
+  redis.defineCommand(command, { lua, numberOfKeys });
+  const client = redis as unknown as Record<string, ScriptCall>;
+  return (...args) => client[command]!(...args);
+}
+
+const CONSUME_OUTCOMES: Record<number, CapConsumeResult['outcome']> = { 1: 'consumed', 2: 'held', 0: 'full', [-1]: 'no_cap' };
+
+function recordFields(record: DailyCapRecord): string[] {
+  return [
+    'day',
+    record.day,
+    'cap',
+    String(record.cap),
+    'averageDailyOrders',
+    String(record.averageDailyOrders),
+    'windowDays',
+    String(record.windowDays),
+    'computedAt',
+    String(record.computedAt),
+  ];
+}
+
+function recordFrom(hash: Record<string, string>): DailyCapRecord | null {
+  if (hash.cap === undefined || hash.day === undefined) return null;
+  return {
+    day: hash.day,
+    cap: Number(hash.cap),
+    averageDailyOrders: Number(hash.averageDailyOrders),
+    windowDays: Number(hash.windowDays),
+    computedAt: Number(hash.computedAt),
+  };
+}
+
+function hashFromFlat(flat: string[]): Record<string, string> {
+  const hash: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
+  return hash;
+}
+
+/** Both keys of a seller-day carry the seller's hash tag, so every script touches one Cluster slot. */
+export class RedisCapStore implements CapStore {
+  private readonly getOrSetScript: ScriptCall;
+  private readonly consumeScript: ScriptCall;
+  private readonly releaseScript: ScriptCall;
+
+  constructor(private readonly redis: RedisClient) {
+    this.getOrSetScript = defineScript(redis, 'cap-get-or-set.lua', 'parleyCapGetOrSet', 1);
+    this.consumeScript = defineScript(redis, 'cap-consume.lua', 'parleyCapConsume', 2);
+    this.releaseScript = defineScript(redis, 'cap-release.lua', 'parleyCapRelease', 1);
+  }
+
+  getOrSetCap(sellerId: string, record: DailyCapRecord, ttlSeconds: number): Promise<{ record: DailyCapRecord; created: boolean }> {
+    return guard('getOrSetCap', async () => {
+      const key = keys.capRecord(sellerId, record.day);
+      const [created, flat] = (await this.getOrSetScript(key, ttlSeconds * 1000, ...recordFields(record))) as [number, string[]];
+      const stored = recordFrom(hashFromFlat(flat));
+      if (!stored) throw new Error(`cap record ${record.day} of seller ${sellerId} is malformed`);
+      return { record: stored, created: created === 1 };
+    });
+  }
+
+  consume(sellerId: string, day: string, messageId: string, ttlSeconds: number): Promise<CapConsumeResult> {
+    return guard('consumeCap', async () => {
+      const [status, used, cap] = (await this.consumeScript(
+        keys.capRecord(sellerId, day),
+        keys.capHolders(sellerId, day),
+        messageId,
+        ttlSeconds * 1000,
+      )) as [number, number, number];
+      const outcome = CONSUME_OUTCOMES[status];
+      if (!outcome) throw new Error(`cap-consume.lua answered unknown status ${status}`);
+      return { outcome, used, cap };
+    });
+  }
+
+  release(sellerId: string, day: string, messageId: string): Promise<{ released: boolean; used: number }> {
+    return guard('releaseCap', async () => {
+      const [released, used] = (await this.releaseScript(keys.capHolders(sellerId, day), messageId)) as [number, number];
+      return { released: released === 1, used };
+    });
+  }
+
+  /** One MULTI, so the record and the count are read at the same instant (same slot, so Cluster allows it). */
+  usage(sellerId: string, day: string): Promise<{ record: DailyCapRecord | null; used: number }> {
+    return guard('capUsage', async () => {
+      const replies = await this.redis.multi().hgetall(keys.capRecord(sellerId, day)).scard(keys.capHolders(sellerId, day)).exec();
+      if (!replies) throw new Error('cap usage transaction was aborted');
+      const [[hashErr, hash], [countErr, used]] = replies as [[Error | null, Record<string, string>], [Error | null, number]];
+      if (hashErr ?? countErr) throw hashErr ?? countErr;
+      return { record: recordFrom(hash), used };
+    });
+  }
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/env.js';
+import { simpleMessage } from '../helpers/parley.js';
+import { processEnv, spawnParley } from '../helpers/parley-process.js';
+import { freePort } from '../helpers/redis-process.js';
+import { RawSmtpClient } from '../helpers/smtp-client.js';
+import { SmtpSink } from '../helpers/smtp-sink.js';
+
+describe('crash recovery', () => {
+  it('when the relay is killed with SIGKILL after 250 and before delivery, then the message is delivered after restart', async () => {
+    const dataDir = tempDir();
+    const farEndPort = await freePort();
+    const env = processEnv(dataDir, { PARLEY_OUTBOUND: `smtp://127.0.0.1:${farEndPort}` });
+    const first = await spawnParley(env);
+    await first.api('PUT', '/v1/parties/seller-blue', { role: 'seller', name: 'Blue Kettle Store', emails: ['owner@bluekettle.example'] });
+    await first.api('PUT', '/v1/parties/buyer-jiwoo', { role: 'buyer', name: 'Jiwoo', emails: ['jiwoo.kim@gmail.example'] });
+    const order = (await first.api('POST', '/v1/orders', { orderId: 'o1', buyerId: 'buyer-jiwoo', sellerId: 'seller-blue', placedAt: '2026-11-20T00:00:00Z' })).json as { sellerAlias: string };
+
+    const c = await RawSmtpClient.connect(first.smtpPort);
+    await c.read();
+    await c.command('EHLO client.example');
+    const res = await c.transaction('jiwoo.kim@gmail.example', [order.sellerAlias], simpleMessage({ from: 'jiwoo.kim@gmail.example', to: order.sellerAlias, subject: 'survives a crash' }));
+    expect(res.end?.code).toBe(250);
+    // The far end is down, so the message can only be in the spool when we pull the plug.
+    await first.kill('SIGKILL');
+
+    const farEnd = new SmtpSink();
+    farEnd.port = farEndPort;
+    await farEnd.start();
+    try {
+      await spawnParley(env);
+      const [m] = await farEnd.waitFor(1);
+      expect(m!.to).toEqual(['owner@bluekettle.example']);
+      expect(m!.raw.toString()).toContain('Subject: survives a crash');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(farEnd.received).toHaveLength(1);
+    } finally {
+      await farEnd.stop();
+    }
+  });
+});
