@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 
@@ -44,10 +45,9 @@ export interface OwnRedis {
  * again with its data: the way to test "Redis went away mid-run".
  */
 export async function ownRedis(dir: string): Promise<OwnRedis> {
-  const { spawn } = await import('node:child_process');
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
-  let child: import('node:child_process').ChildProcess | undefined;
+  let child: ChildProcess | undefined;
   const handle: OwnRedis = {
     url,
     async start() {
