@@ -47,7 +47,7 @@ export class DeliveryReports {
     }
     const status = failure.expired ? '4.4.7' : (failure.enhanced ?? (failure.code && failure.code >= 500 ? '5.0.0' : '4.0.0'));
     const diagnostic = failure.expired ? 'The recipient could not be reached for too long; we stopped trying.' : failure.diagnostic;
-    await this.sendDsn(msg.id, { notify: msg.notify, realRecipient: msg.to }, status, diagnostic, log);
+    await this.sendDsn(msg.id, { notify: msg.notify, realRecipient: msg.to }, status, diagnostic, log, failure.remoteHost);
   }
 
   /** A bounce came back to one of our VERP addresses (the remote accepted, then failed). */
@@ -67,7 +67,7 @@ export class DeliveryReports {
     await this.sendDsn(queueId, sealed, report.status ?? '5.0.0', report.diagnostic ?? 'The recipient server reported a delivery failure.', log);
   }
 
-  private async sendDsn(aboutId: string, about: SealedNotify, status: string, diagnostic: string, log: Logger): Promise<void> {
+  private async sendDsn(aboutId: string, about: SealedNotify, status: string, diagnostic: string, log: Logger, remoteHost?: string): Promise<void> {
     const { notify } = about;
     const dsn = buildDsn({
       reportingDomain: this.deps.domain,
@@ -75,7 +75,7 @@ export class DeliveryReports {
       recipientAlias: notify.recipientAlias,
       action: 'failed',
       status,
-      diagnostic: scrubDiagnostic(diagnostic, { realRecipient: about.realRecipient, recipientAlias: notify.recipientAlias }),
+      diagnostic: scrubDiagnostic(diagnostic, { realRecipient: about.realRecipient, recipientAlias: notify.recipientAlias, remoteHosts: remoteHost ? [remoteHost] : [] }),
       arrivalDate: notify.arrivalDate,
       subject: notify.subject,
       messageIdDomain: this.deps.domain,

@@ -1,15 +1,14 @@
 import type { Config } from '../config/schema.js';
 import { ParleyError } from '../domain/errors.js';
-import { base32 } from '../domain/alias.js';
 import type { Directory } from '../directory/services.js';
 import type { Logger } from '../observability/logger.js';
-import { randomBytes } from 'node:crypto';
 import { authenticateSender, type DnsResolver } from './authenticate-sender.js';
 import { authorizeSender } from './authorize-sender.js';
 import { autoSubmittedValue, composeMessage, deliveredDate } from './compose-message.js';
 import { parseMessage } from './parse-message.js';
 import { resolveRecipient, type RecipientTarget } from './resolve-recipient.js';
 import type { DailyCap } from '../limits/daily-cap.js';
+import { newQueueId } from '../outbound/queued-message.js';
 import type { DkimSigner } from './sign-message.js';
 import { traceHeaders } from './trace-headers.js';
 import type { MessageQueue, Transaction } from './transaction.js';
@@ -30,8 +29,6 @@ export interface RelayDeps {
   logger: Logger;
   now: () => number;
 }
-
-export const newQueueId = (): string => base32(randomBytes(16));
 
 /**
  * The relay, in the order a message meets it. RCPT: resolve the alias, keep one pair per transaction,

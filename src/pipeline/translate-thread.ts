@@ -3,7 +3,8 @@ import type { Role } from '../domain/party.js';
 import type { ThreadStore } from '../storage/ports.js';
 
 const ID_RE = /<([^<>\s]{1,250})>/g;
-const RELAY_LOCAL_RE = /^[a-z2-7]{26}$/;
+/** Our relay ids are queue-id shaped (see newQueueId). */
+const RELAY_LOCAL_RE = /^[a-z2-7]{16,26}$/;
 
 export interface ThreadIds {
   inReplyTo?: string;

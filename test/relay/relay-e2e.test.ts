@@ -54,11 +54,11 @@ for (const store of ['embedded', 'redis'] as const) {
           headers: ['X-Originating-IP: [81.2.69.142]', 'User-Agent: Evil/1.0 (host.internal.example)', 'Reply-To: other@gmail.example', 'Cc: friend@family.example'],
         }),
       );
-      expect(end.text).toMatch(/^2\.6\.0 Ok: queued as [a-z2-7]{26}$/);
+      expect(end.text).toMatch(/^2\.6\.0 Ok: queued as [a-z2-7]{24}$/);
 
       const [delivered] = await relay.sink.waitFor(1);
       expect(delivered!.to).toEqual(['owner@bluekettle.example']);
-      expect(delivered!.from).toMatch(/^bounce\+[a-z2-7]{26}\.[a-z2-7]{7}\.[a-z2-7]{20}@relay\.test$/);
+      expect(delivered!.from).toMatch(/^bounce\+[a-z2-7]{24}\.[a-z2-7]{7}\.[a-z2-7]{20}@relay\.test$/);
       for (const name of headerNames(delivered!.raw)) expect(ALLOWED, name).toContain(name);
 
       const mail = await simpleParser(delivered!.raw);
@@ -67,7 +67,7 @@ for (const store of ['embedded', 'redis'] as const) {
       expect(mail.subject).toBe('배송 문의 / shipping question');
       expect(mail.headers.get('date')).toEqual(new Date('2026-11-23T09:12:31Z'));
       expect(delivered!.raw.toString()).toMatch(/^Date: Mon, 23 Nov 2026 09:12:31 \+0000\r$/m);
-      expect(mail.messageId).toMatch(/^<[a-z2-7]{26}@relay\.test>$/);
+      expect(mail.messageId).toMatch(/^<[a-z2-7]{24}@relay\.test>$/);
       expect(mail.text?.trim()).toBe('Hello, when will my order ship?');
 
       const text = delivered!.raw.toString('latin1');
@@ -75,7 +75,7 @@ for (const store of ['embedded', 'redis'] as const) {
         expect(text, leak).not.toContain(leak);
       }
       const received = mail.headers.get('received');
-      expect(received).toMatch(/^by relay\.test \(parley-[0-9a-f]{12}\) with ESMTP id [a-z2-7]{26};/);
+      expect(received).toMatch(/^by relay\.test \(parley-[0-9a-f]{12}\) with ESMTP id [a-z2-7]{24};/);
       expect(String(mail.headers.get('authentication-results'))).toMatch(/^relay\.test;/);
 
       const verified = await dkimVerify(delivered!.raw, { resolver: dnsZone(relayDkimRecords()) as never });
