@@ -25,10 +25,11 @@ export interface TraceInput {
 export function traceHeaders(t: TraceInput): string {
   const date = t.date.toUTCString().replace('GMT', '+0000');
   const received = `Received: by ${t.hostname} (${t.marker}) with ${t.tls ? 'ESMTPS' : 'ESMTP'} id ${t.queueId};\r\n ${date}\r\n`;
-  const verdict = t.auth.verdict === 'none' ? 'none' : t.auth.verdict;
+  // RFC 8601: "none" when nothing was checked; otherwise the method results, for the alias only.
   const results =
-    `Authentication-Results: ${t.hostname};\r\n` +
-    ` dmarc=${t.auth.dmarc}; dkim=${t.auth.dkim}; spf=${t.auth.spf};\r\n` +
-    ` x-parley-sender=${verdict} (sender verified as the alias owner: ${verdict})\r\n`;
+    t.auth.verdict === 'none'
+      ? `Authentication-Results: ${t.hostname}; none (sender authentication is off)\r\n`
+      : `Authentication-Results: ${t.hostname};\r\n dmarc=${t.auth.dmarc}; dkim=${t.auth.dkim}; spf=${t.auth.spf}` +
+        (t.auth.verdict === 'fail' ? ' (recorded, not enforced)\r\n' : '\r\n');
   return received + results;
 }
