@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../src/config/load.js';
 import { startParley } from '../src/main.js';
@@ -54,7 +54,7 @@ const sellerAlias = d.pairs.address(pair.sellerAlias);
 
 const client = nodemailer.createTransport({ host: '127.0.0.1', port: parley.smtpPort, secure: false, tls: { rejectUnauthorized: false } });
 
-async function exchange(mail: nodemailer.SendMailOptions): Promise<{ sent: string; received: string; messageId: string }> {
+async function exchange(mail: SendMailOptions): Promise<{ sent: string; received: string; messageId: string }> {
   const before = inbox.length;
   const sentRaw = await new Promise<Buffer>((resolve, reject) =>
     nodemailer.createTransport({ streamTransport: true, buffer: true }).sendMail(mail, (err, info) => (err ? reject(err) : resolve(info.message as Buffer))),
