@@ -61,6 +61,10 @@ export function buildCli(): Command {
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      // SIGHUP reloads the content policy, as MTAs reload their configuration.
+      process.on('SIGHUP', () => {
+        parley.reloadPolicy().catch((err: unknown) => logger.error({ err }, 'policy reload failed'));
+      });
     });
 
   const party = program.command('party').description('marketplace parties');

@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildAdminServer } from './admin/server.js';
 import { loadDkimKey, loadTls } from './config/key-material.js';
+import { DEFAULT_POLICY_PATH } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { resolveSecrets, type Secrets } from './config/secrets.js';
 import { subkey } from './crypto/keys.js';
 import { createDirectory, type Directory } from './directory/services.js';
 import { createSmtpEdge } from './inbound/smtp-edge.js';
+import { PartyRateLimit } from './inbound/limits/party-rate.js';
 import { DailyCap } from './limits/daily-cap.js';
 import type { Logger } from './observability/logger.js';
 import { DeliveryReports } from './outbound/delivery-reports.js';
@@ -15,13 +17,20 @@ import { DeliveryWorker } from './outbound/delivery-worker.js';
 import { retryScheduleFrom } from './outbound/retry-schedule.js';
 import { Spool } from './outbound/spool.js';
 import { createOutboundTransport, type MxResolver } from './outbound/transport.js';
+import { SenderNotices } from './outbound/sender-notices.js';
 import { decodeVerp, encodeVerp } from './outbound/verp.js';
+import { PolicyHolder, type ReloadResult } from './policy/policy-holder.js';
+import { PolicyEngine } from './policy/scan.js';
 import type { DnsResolver } from './pipeline/authenticate-sender.js';
+import { Forwarder } from './pipeline/forward-message.js';
 import { RelayPipeline } from './pipeline/relay-pipeline.js';
 import { DkimSigner } from './pipeline/sign-message.js';
 import { loopMarker } from './pipeline/trace-headers.js';
 import type { MessageQueue } from './pipeline/transaction.js';
 import { ThreadTranslator } from './pipeline/translate-thread.js';
+import { startPurgeSchedule } from './quarantine/purge-schedule.js';
+import { QuarantineSealer } from './quarantine/quarantine-sealer.js';
+import { QuarantineService } from './quarantine/quarantine-service.js';
 import { openStore } from './storage/open-store.js';
 import type { Store } from './storage/ports.js';
 
@@ -45,6 +54,8 @@ export interface RunningParley {
   api: FastifyInstance;
   apiPort: number;
   smtpPort: number;
+  /** Re-reads the policy file; a bad file keeps the rules in force (SIGHUP and POST /v1/policy/reload). */
+  reloadPolicy(): Promise<ReloadResult>;
   close(): Promise<void>;
 }
 
@@ -54,6 +65,8 @@ const VERP_MARGIN_MS = 7 * 86_400_000;
 const THREAD_TTL_SECONDS = 400 * 86_400;
 /** Remote servers send late bounces within days of accepting. */
 const BOUNCE_RECORD_TTL_SECONDS = 14 * 86_400;
+/** Retention is counted in days: an hourly purge deletes a message at most an hour late. */
+const QUARANTINE_PURGE_INTERVAL_MS = 3_600_000;
 
 /**
  * The composition root: build adapters from config, wire the pipeline, start listeners. Everything is passed
@@ -118,30 +131,57 @@ export async function startParley(config: Config, logger: Logger, options: Start
   });
 
   const marker = loopMarker(secrets.verpKey, config.domain);
-  const pipeline = new RelayPipeline({
+  const policyRules = PolicyHolder.load(config.policy.file ?? DEFAULT_POLICY_PATH);
+  const quarantine: QuarantineService = new QuarantineService({
+    quarantine: store.quarantine,
+    audit: store.audit,
+    sealer: new QuarantineSealer(secrets.dataKey),
+    // A release re-runs rewrite, signing and delivery; a reject tells the sender.
+    deliver: (message, raw, opts) => pipeline.release(message, raw, opts),
+    notifySender: (message, reason) => pipeline.notifyRejected(message, reason),
+    retentionDays: config.quarantine.retentionDays,
+    logger,
+    now,
+  });
+  const pipeline: RelayPipeline = new RelayPipeline({
     config,
     directory,
-    threads: new ThreadTranslator(store.threads, directory.cipher, config.domain, THREAD_TTL_SECONDS),
-    signer,
-    queue,
+    forwarder: new Forwarder({
+      threads: new ThreadTranslator(store.threads, directory.cipher, config.domain, THREAD_TTL_SECONDS),
+      signer,
+      queue,
+      verp: { encode: (queueId) => encodeVerp(secrets.verpKey, config.domain, queueId, now() + config.outbound.maxQueueAge * 1000 + VERP_MARGIN_MS) },
+      loopMarker: marker,
+      hostname,
+      now,
+    }),
+    policy: new PolicyEngine(policyRules, { duplicates: store.duplicates }),
+    describeRule: (id) => policyRules.current().rules.find((r) => r.id === id)?.description,
+    quarantine,
+    notices: new SenderNotices({ domain: config.domain, signer, queue, logger, now }),
     dailyCap,
+    partyRate: new PartyRateLimit(store.rates, config.limits),
     resolver: options.resolver ?? ((name, rrtype) => dnsResolve(name, rrtype)),
-    verp: {
-      encode: (queueId) => encodeVerp(secrets.verpKey, config.domain, queueId, now() + config.outbound.maxQueueAge * 1000 + VERP_MARGIN_MS),
-      decode: (address) => decodeVerp(secrets.verpKey, config.domain, address, now()),
-    },
-    loopMarker: marker,
+    decodeBounce: (address) => decodeVerp(secrets.verpKey, config.domain, address, now()),
     acceptBounce: (queueId, raw, log) => reports.bounced(queueId, raw, log),
     logger,
     now,
   });
-  const smtp = createSmtpEdge({ config, pipeline, tls, loopMarker: marker, logger });
+  const reloadPolicy = async (): Promise<ReloadResult> => {
+    const result = await policyRules.reload();
+    if (result.ok) logger.info({ rules: result.rules }, 'content policy reloaded');
+    else logger.error({ error: result.error }, 'content policy reload refused; the rules in force stay');
+    return result;
+  };
+  const smtp = createSmtpEdge({ config, pipeline, tls, loopMarker: marker, logger, rates: store.rates });
   const api = await buildAdminServer({
     directory,
     store,
     tokens: { admin: secrets.adminToken, reviewer: secrets.reviewerToken },
     logger,
     dailyCap,
+    quarantine,
+    reloadPolicy,
   });
 
   const smtpPort = await smtp.listen();
@@ -149,6 +189,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
   const address = api.server.address();
   const apiPort = typeof address === 'object' && address ? address.port : config.api.port;
   worker.start();
+  const stopPurge = startPurgeSchedule(quarantine, QUARANTINE_PURGE_INTERVAL_MS, logger);
   logger.info({ store: store.kind, domain: config.domain, smtp: `${config.smtp.host}:${smtpPort}`, api: `${config.api.host}:${apiPort}`, queued: spool.depth() }, 'parley started');
 
   let closing: Promise<void> | undefined;
@@ -161,12 +202,14 @@ export async function startParley(config: Config, logger: Logger, options: Start
     api,
     apiPort,
     smtpPort,
+    reloadPolicy,
     close() {
       // Stop taking mail first, then let deliveries settle, then release what they depend on.
       closing ??= (async () => {
         await smtp.close();
         await api.close();
         await worker.stop();
+        await stopPurge();
         await transport.close();
         await store.close();
         logger.info('parley stopped');

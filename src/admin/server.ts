@@ -3,14 +3,19 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Directory } from '../directory/services.js';
 import type { DailyCap } from '../limits/daily-cap.js';
 import type { Logger } from '../observability/logger.js';
+import type { QuarantineService } from '../quarantine/quarantine-service.js';
 import type { Store } from '../storage/ports.js';
 import { authorize, type Tokens } from './auth.js';
 import { errorHandler } from './error-handler.js';
+import { auditRoutes } from './routes/audit.js';
 import { healthRoutes } from './routes/health.js';
+import { policyRoutes } from './routes/policy.js';
+import type { ReloadResult } from '../policy/policy-holder.js';
 import { limitsRoutes } from './routes/limits.js';
 import { orderRoutes } from './routes/orders.js';
 import { pairRoutes } from './routes/pairs.js';
 import { partyRoutes } from './routes/parties.js';
+import { quarantineRoutes } from './routes/quarantine.js';
 
 export interface AdminDeps {
   directory: Directory;
@@ -18,6 +23,10 @@ export interface AdminDeps {
   dailyCap: DailyCap;
   tokens: Tokens;
   logger: Logger;
+  /** Review routes; the composition root always passes it, tests of other routes may leave it out. */
+  quarantine?: QuarantineService;
+  /** Policy reload; absent in tests of other routes. */
+  reloadPolicy?: () => Promise<ReloadResult>;
 }
 
 /** Builds the admin HTTP API (not yet listening): fastify, bearer roles, JSON schemas, OpenAPI. */
@@ -45,5 +54,8 @@ export async function buildAdminServer(deps: AdminDeps): Promise<FastifyInstance
   orderRoutes(app, deps.directory.orders, deps.directory.pairs);
   pairRoutes(app, deps.directory.pairs);
   limitsRoutes(app, deps.directory.parties, deps.dailyCap);
+  if (deps.quarantine) quarantineRoutes(app, deps.quarantine);
+  if (deps.reloadPolicy) policyRoutes(app, deps.reloadPolicy);
+  auditRoutes(app, deps.store.audit);
   return app;
 }

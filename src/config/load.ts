@@ -15,6 +15,7 @@ export class ConfigError extends Error {
 }
 
 export const DEFAULTS_PATH = fileURLToPath(new URL('../../config/default.yaml', import.meta.url));
+export const DEFAULT_POLICY_PATH = fileURLToPath(new URL('../../config/policy.yaml', import.meta.url));
 
 export interface LoadOptions {
   /** Extra YAML file laid over the defaults (--config or PARLEY_CONFIG). */

@@ -33,6 +33,7 @@ const domainName = z
 const outboundTarget = z
   .string()
   .regex(/^(mx|smtps?:\/\/.+)$/, 'must be "mx" or a smarthost URL like smtp://host:port');
+const positive = z.number().int().min(1);
 const optionalSecret = z.string().min(16, 'must be at least 16 characters').optional();
 /** Intl is the authority on zone names: whatever it accepts is what the cap's day arithmetic can use. */
 const timeZone = z.string().refine((zone) => {
@@ -159,6 +160,133 @@ export const configSchema = z.object({
       env: 'PARLEY_CAP_REPLY',
       kind: 'string',
       doc: 'Reply when a seller is over the daily cap: permanent (550 5.4.5) or temporary (452 4.5.3, clients retry later).',
+    }),
+    // Abuse limits at the SMTP edge. The reason for each default is in config/default.yaml beside its value.
+    maxConnections: setting(positive, {
+      env: 'PARLEY_MAX_CONNECTIONS',
+      kind: 'int',
+      doc: 'SMTP connections open at once on this node; beyond it new ones get 421 4.7.0. Each may buffer a whole message in memory.',
+    }),
+    maxConnectionsPerIp: setting(positive, {
+      env: 'PARLEY_MAX_CONNECTIONS_PER_IP',
+      kind: 'int',
+      doc: 'SMTP connections open at once from one client IPv4 address or IPv6 /64 on this node; beyond it 421 4.7.0.',
+    }),
+    rateWindowSeconds: setting(positive, {
+      env: 'PARLEY_RATE_WINDOW_SECONDS',
+      kind: 'int',
+      doc: 'Window of the per-client connection and message rates, in seconds (counted in the store, shared by every node).',
+    }),
+    connectionRatePerIp: setting(positive, {
+      env: 'PARLEY_CONNECTION_RATE_PER_IP',
+      kind: 'int',
+      doc: 'Connections one client IPv4 address or IPv6 /64 may open per rate window; beyond it 451 4.7.1 with a retry hint.',
+    }),
+    messageRatePerIp: setting(positive, {
+      env: 'PARLEY_MESSAGE_RATE_PER_IP',
+      kind: 'int',
+      doc: 'Messages (MAIL FROM) one client IPv4 address or IPv6 /64 may start per rate window; beyond it 451 4.7.1 with a retry hint.',
+    }),
+    partyRateWindowSeconds: setting(positive, {
+      env: 'PARLEY_PARTY_RATE_WINDOW_SECONDS',
+      kind: 'int',
+      doc: 'Window of the per-party message rate, in seconds.',
+    }),
+    messageRatePerParty: setting(positive, {
+      env: 'PARLEY_MESSAGE_RATE_PER_PARTY',
+      kind: 'int',
+      doc: 'Messages one sending party (buyer or seller) may send per party rate window; beyond it 451 4.7.1 with a retry hint.',
+    }),
+    maxRecipients: setting(positive, {
+      env: 'PARLEY_MAX_RECIPIENTS',
+      kind: 'int',
+      doc: 'Accepted recipients per message; beyond it 452 4.5.3, and the client sends the rest in another transaction.',
+    }),
+    maxHeaderBytes: setting(z.number().int().min(1024), {
+      env: 'PARLEY_MAX_HEADER_BYTES',
+      kind: 'int',
+      doc: 'Largest header section of a message, in bytes; beyond it 552 5.3.4.',
+    }),
+    maxLineLength: setting(z.number().int().min(78), {
+      env: 'PARLEY_MAX_LINE_LENGTH',
+      kind: 'int',
+      doc: 'Longest line of a message in characters, CRLF not counted (RFC 5321: 998); beyond it 554 5.6.0.',
+    }),
+    maxMimeParts: setting(positive, {
+      env: 'PARLEY_MAX_MIME_PARTS',
+      kind: 'int',
+      doc: 'MIME parts per message, counted by a linear scan before parsing; beyond it 554 5.6.0.',
+    }),
+    maxMimeDepth: setting(positive, {
+      env: 'PARLEY_MAX_MIME_DEPTH',
+      kind: 'int',
+      doc: 'Nesting depth of multiparts and attached messages; beyond it 554 5.6.0.',
+    }),
+    idleTimeoutSeconds: setting(positive, {
+      env: 'PARLEY_SMTP_IDLE_TIMEOUT',
+      kind: 'int',
+      doc: 'Seconds an SMTP client may send nothing while we wait for it; then 421 4.4.2 and the connection closes.',
+    }),
+    commandTimeoutSeconds: setting(positive, {
+      env: 'PARLEY_SMTP_COMMAND_TIMEOUT',
+      kind: 'int',
+      doc: 'Seconds from the first byte of a command line to its CRLF, however the bytes trickle in (slowloris); then 421 4.4.2.',
+    }),
+    dataTimeoutSeconds: setting(positive, {
+      env: 'PARLEY_SMTP_DATA_TIMEOUT',
+      kind: 'int',
+      doc: 'Seconds from the 354 reply to the final dot of a message, however the bytes trickle in; then 421 4.4.2.',
+    }),
+    sessionTimeoutSeconds: setting(positive, {
+      env: 'PARLEY_SMTP_SESSION_TIMEOUT',
+      kind: 'int',
+      doc: 'Seconds one SMTP connection may last; then, once no reply is pending, 421 4.4.2 and the client reconnects.',
+    }),
+    rcptFailuresBeforeDelay: setting(z.number().int().min(0), {
+      env: 'PARLEY_RCPT_FAILURES_BEFORE_DELAY',
+      kind: 'int',
+      doc: 'Refused recipients (unknown alias, relaying, sender not allowed) answered at once before each further one is delayed.',
+    }),
+    rcptFailureDelayMs: setting(z.number().int().min(0), {
+      env: 'PARLEY_RCPT_FAILURE_DELAY_MS',
+      kind: 'int',
+      doc: 'Tarpit: each refused recipient past the free ones waits this many milliseconds more than the one before.',
+    }),
+    rcptFailureMaxDelayMs: setting(z.number().int().min(0), {
+      env: 'PARLEY_RCPT_FAILURE_MAX_DELAY_MS',
+      kind: 'int',
+      doc: 'Longest tarpit delay of one refused recipient, in milliseconds.',
+    }),
+    maxRcptFailuresPerConnection: setting(positive, {
+      env: 'PARLEY_MAX_RCPT_FAILURES_PER_CONNECTION',
+      kind: 'int',
+      doc: 'Refused recipients one connection may collect; the next one gets 421 4.7.0 and the connection closes.',
+    }),
+    maxRcptFailuresPerIp: setting(positive, {
+      env: 'PARLEY_MAX_RCPT_FAILURES_PER_IP',
+      kind: 'int',
+      doc: 'Refused recipients one client IPv4 address or IPv6 /64 may collect per failure window, across connections and nodes; then 421 4.7.0.',
+    }),
+    rcptFailureWindowSeconds: setting(positive, {
+      env: 'PARLEY_RCPT_FAILURE_WINDOW_SECONDS',
+      kind: 'int',
+      doc: 'Window of the per-client refused-recipient count, in seconds.',
+    }),
+  }),
+  policy: z.object({
+    file: setting(z.string().optional(), {
+      env: 'PARLEY_POLICY_FILE',
+      kind: 'string',
+      doc: 'Content policy rules (YAML); unset = the bundled config/policy.yaml. Reloaded on SIGHUP or POST /v1/policy/reload.',
+    }),
+  }),
+  quarantine: z.object({
+    // At least a day, so an hourly purge never deletes what a reviewer is about to open; ten years covers any
+    // legal hold, and more is a typo that would keep message content forever.
+    retentionDays: setting(z.number().int().min(1).max(3650), {
+      env: 'PARLEY_QUARANTINE_RETENTION_DAYS',
+      kind: 'int',
+      doc: 'Days a quarantined message (held, released or rejected) is kept, original included, before the hourly purge deletes it.',
     }),
   }),
   log: z.object({

@@ -24,6 +24,10 @@ export class PairService {
     return this.store.getPair(pairIdFor(buyerId, sellerId));
   }
 
+  byId(pairId: string): Promise<Pair | null> {
+    return this.store.getPair(pairId);
+  }
+
   address(local: string): string {
     return `${local}@${this.domain}`;
   }

@@ -23,6 +23,8 @@ export const errorCatalog = {
   pair_not_found: { http: 404, message: 'no order links these parties' },
   role_conflict: { http: 409, message: 'the party exists with another role' },
   order_conflict: { http: 409, message: 'this order id was recorded with different parties' },
+  quarantine_not_found: { http: 404, message: 'no such quarantined message' },
+  already_decided: { http: 409, message: 'this message was already released or rejected' },
   internal: { http: 500, message: 'internal error' },
   store_unavailable: {
     http: 503,
@@ -64,7 +66,7 @@ export const errorCatalog = {
   too_many_recipients: {
     http: 400,
     message: 'too many recipients',
-    smtp: { code: 452, enhanced: '4.5.3', text: 'Too many recipients' },
+    smtp: { code: 452, enhanced: '4.5.3', text: 'Too many recipients for one message; send to the others in another transaction' },
   },
   bad_line_endings: {
     http: 400,
@@ -78,11 +80,79 @@ export const errorCatalog = {
   },
   mail_loop: { http: 400, message: 'mail loop', smtp: { code: 554, enhanced: '5.4.6', text: 'Routing loop detected' } },
   bad_message: { http: 400, message: 'malformed message', smtp: { code: 550, enhanced: '5.6.0', text: 'Malformed message' } },
+  policy_rejected: { http: 403, message: 'refused by content policy', smtp: { code: 550, enhanced: '5.7.1', text: 'Message refused by the marketplace content policy' } },
   daily_cap_reached: { http: 429, message: 'daily message limit reached', smtp: { code: 550, enhanced: '5.4.5', text: 'Daily message limit reached' } },
   daily_cap_reached_temporary: {
     http: 429,
     message: 'daily message limit reached',
     smtp: { code: 452, enhanced: '4.5.3', text: 'Daily message limit reached' },
+  },
+  // Abuse limits at the SMTP edge (src/inbound/limits). 421 closes the connection. A 451 rate refusal replaces
+  // "later" with the window's end ("…; try again in 37 seconds", see rate-refusal.ts), so queues wait the right time.
+  connection_limit: {
+    http: 503,
+    message: 'too many connections in total',
+    smtp: { code: 421, enhanced: '4.7.0', text: 'Too many connections, please try again later' },
+  },
+  client_connection_limit: {
+    http: 429,
+    message: 'too many concurrent connections from one client network',
+    smtp: { code: 421, enhanced: '4.7.0', text: 'Too many connections from your network, please try again later' },
+  },
+  connection_rate_limited: {
+    http: 429,
+    message: 'connection rate of one client network exceeded',
+    smtp: { code: 451, enhanced: '4.7.1', text: 'Too many connections from your network; try again later' },
+  },
+  message_rate_limited: {
+    http: 429,
+    message: 'message rate of one client network exceeded',
+    smtp: { code: 451, enhanced: '4.7.1', text: 'Too many messages from your network; try again later' },
+  },
+  party_rate_limited: {
+    http: 429,
+    message: 'message rate of one sending party exceeded',
+    smtp: { code: 451, enhanced: '4.7.1', text: 'Too many messages from this sender; try again later' },
+  },
+  too_many_invalid_recipients: {
+    http: 429,
+    message: 'too many refused recipients',
+    smtp: { code: 421, enhanced: '4.7.0', text: 'Too many invalid recipients, closing connection' },
+  },
+  header_too_big: {
+    http: 413,
+    message: 'message header section too large',
+    smtp: { code: 552, enhanced: '5.3.4', text: 'Message header section is too large' },
+  },
+  line_too_long: {
+    http: 400,
+    message: 'message line too long',
+    smtp: { code: 554, enhanced: '5.6.0', text: 'Message has a line longer than 998 characters; lines must be at most 998 characters plus CRLF' },
+  },
+  too_many_mime_parts: {
+    http: 400,
+    message: 'too many MIME parts',
+    smtp: { code: 554, enhanced: '5.6.0', text: 'Message has too many MIME parts' },
+  },
+  mime_too_deep: {
+    http: 400,
+    message: 'MIME structure nested too deeply',
+    smtp: { code: 554, enhanced: '5.6.0', text: 'Message MIME structure is nested too deeply' },
+  },
+  command_timeout: {
+    http: 408,
+    message: 'command not completed in time',
+    smtp: { code: 421, enhanced: '4.4.2', text: 'Command not completed in time, closing connection' },
+  },
+  data_timeout: {
+    http: 408,
+    message: 'message data not completed in time',
+    smtp: { code: 421, enhanced: '4.4.2', text: 'Message not received in time, closing connection' },
+  },
+  session_timeout: {
+    http: 408,
+    message: 'SMTP session lasted too long',
+    smtp: { code: 421, enhanced: '4.4.2', text: 'Session time limit reached, closing connection; please reconnect' },
   },
 } as const satisfies Record<string, CatalogEntry>;
 

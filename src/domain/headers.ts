@@ -28,6 +28,8 @@ export const DELIVERED_HEADERS = {
   dkimSignature: 'DKIM-Signature',
   // Kept (normalised) so the recipient's client does not auto-reply to an auto-reply.
   autoSubmitted: 'Auto-Submitted',
+  // Ours: ids of policy rules whose action is `tag`, for the recipient's filters. Rule ids only, no content.
+  policyTags: 'X-Parley-Policy',
 } as const;
 
 /** Headers covered by our DKIM signature (RFC 6376 §5.4 recommends From, Subject, Date, Message-ID, MIME). */

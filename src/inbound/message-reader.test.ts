@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isParleyError } from '../domain/errors.js';
 import { readMessage } from './message-reader.js';
 
-const limits = { maxReceived: 3, loopMarker: 'parley-abc123', maxHeaderBytes: 1024 };
+const limits = { maxReceived: 3, loopMarker: 'parley-abc123', maxHeaderBytes: 1024, maxLineLength: 100 };
 
 function stream(chunks: (string | Buffer)[], sizeExceeded = false) {
   const s = Readable.from(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'latin1') : c))) as Readable & { sizeExceeded?: boolean };
@@ -58,8 +58,26 @@ describe('readMessage', () => {
     expect(await codeOf(['Subject: x\r\n\r\nparley-abc123\r\n'])).toBe('accepted');
   });
 
-  it('when the header block is larger than the limit, then 552', async () => {
-    expect(await codeOf([`X-Big: ${'a'.repeat(2000)}\r\n\r\nbody\r\n`])).toBe('552 5.3.4 message_too_big');
+  it('when the header block is larger than the limit, then 552 5.3.4 naming the limit', async () => {
+    const big = `X-Big: ${'a'.repeat(90)}\r\n`.repeat(12);
+    expect(await codeOf([`${big}\r\nbody\r\n`])).toBe('552 5.3.4 header_too_big');
+    await expect(readMessage(stream([`${big}\r\nbody\r\n`]), limits)).rejects.toMatchObject({ smtpText: 'Message header section is larger than 1024 bytes' });
+  });
+
+  it('when a line is exactly the limit, then it is read; one character more, in the header or the body, is 554 5.6.0', async () => {
+    const at = 'x'.repeat(100);
+    expect(await codeOf([`Subject: x\r\n\r\n${at}\r\n`])).toBe('accepted');
+    expect(await codeOf([`Subject: x\r\n\r\n${at}x\r\n`])).toBe('554 5.6.0 line_too_long');
+    expect(await codeOf([`Subject: ${at}\r\n\r\nbody\r\n`])).toBe('554 5.6.0 line_too_long');
+    await expect(readMessage(stream([`S: x\r\n\r\n${at}x\r\n`]), limits)).rejects.toMatchObject({
+      smtpText: 'Message has a line longer than 100 characters; lines must be at most 100 characters plus CRLF',
+    });
+  });
+
+  it('when a long line is split across chunks, then its length is counted across them, CR before LF included', async () => {
+    expect(await codeOf(['Subject: x\r\n\r\n', 'x'.repeat(60), 'x'.repeat(40), '\r', '\nnext\r\n'])).toBe('accepted');
+    expect(await codeOf(['Subject: x\r\n\r\n', 'x'.repeat(60), 'x'.repeat(41), '\r\n'])).toBe('554 5.6.0 line_too_long');
+    expect(await codeOf(['Subject: x\r\n\r\n', ...Array.from({ length: 50 }, () => 'x'.repeat(60))])).toBe('554 5.6.0 line_too_long');
   });
 
   it('when a 1 MB body arrives in small chunks, then it is read whole', async () => {

@@ -12,6 +12,8 @@ export interface ReadLimits {
   loopMarker: string;
   /** The header block is parsed in memory before anything else; bounded so it cannot be a memory bomb. */
   maxHeaderBytes: number;
+  /** Longest line, CRLF not counted: RFC 5321 §4.5.3.1.6 allows 998, and relays may fold or cut longer ones. */
+  maxLineLength: number;
 }
 
 export interface ReadMessage {
@@ -31,12 +33,18 @@ export async function readMessage(stream: Readable & { sizeExceeded?: boolean },
   let fault: ParleyError | undefined;
   let previous = -1; // last byte of the previous chunk
   let pendingCr = false; // previous chunk ended in CR: the next byte must be LF
+  let lineSoFar = 0; // bytes of the current line in earlier chunks
 
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     if (!fault) {
       fault = checkChunk(chunk, previous, pendingCr);
       previous = chunk[chunk.length - 1] ?? previous;
       pendingCr = previous === CR;
+    }
+    if (!fault) {
+      const line = checkLineLengths(chunk, lineSoFar, limits.maxLineLength);
+      if (typeof line === 'number') lineSoFar = line;
+      else fault = line;
     }
     if (!fault && !stream.sizeExceeded) {
       chunks.push(chunk);
@@ -51,13 +59,37 @@ export async function readMessage(stream: Readable & { sizeExceeded?: boolean },
   const headerEnd = raw.indexOf(HEADER_END);
   const headerBytes = headerEnd === -1 ? raw.length : headerEnd + 2;
   if (headerBytes > limits.maxHeaderBytes) {
-    throw new ParleyError('message_too_big', `header block over ${limits.maxHeaderBytes} bytes`);
+    const text = `Message header section is larger than ${limits.maxHeaderBytes} bytes`;
+    throw new ParleyError('header_too_big', text, { smtpText: text });
   }
   const header = raw.subarray(0, headerBytes).toString('latin1');
   const received = header.match(/^received:/gim) ?? [];
   if (received.length > limits.maxReceived) throw new ParleyError('mail_loop', `${received.length} Received headers`);
   if (header.includes(limits.loopMarker)) throw new ParleyError('mail_loop', 'our own trace marker came back');
   return { raw, receivedCount: received.length };
+}
+
+/**
+ * Line lengths across chunk boundaries (line endings are already known to be CRLF when this runs). Returns the
+ * bytes of the unfinished last line, or the fault. A line is refused as soon as it is too long, so a client
+ * streaming one endless line is not buffered to the end.
+ */
+function checkLineLengths(chunk: Buffer, carried: number, max: number): number | ParleyError {
+  let start = 0;
+  for (let lf = chunk.indexOf(LF); lf !== -1; lf = chunk.indexOf(LF, start)) {
+    // The CR before the LF is not part of the line's length.
+    if (carried + lf - start - 1 > max) return lineTooLong(max);
+    carried = 0;
+    start = lf + 1;
+  }
+  carried += chunk.length - start;
+  // +1: the line may end in a CR whose LF is in the next chunk.
+  return carried > max + 1 ? lineTooLong(max) : carried;
+}
+
+function lineTooLong(max: number): ParleyError {
+  const text = `Message has a line longer than ${max} characters; lines must be at most ${max} characters plus CRLF`;
+  return new ParleyError('line_too_long', text, { smtpText: text });
 }
 
 function checkChunk(chunk: Buffer, previous: number, pendingCr: boolean): ParleyError | undefined {

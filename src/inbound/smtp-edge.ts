@@ -1,12 +1,18 @@
 import type { Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { TLSSocket } from 'node:tls';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { Config } from '../config/schema.js';
 import type { TlsMaterial } from '../config/key-material.js';
+import { ParleyError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
 import { newQueueId } from '../outbound/queued-message.js';
 import type { RelayPipeline } from '../pipeline/relay-pipeline.js';
 import type { Transaction } from '../pipeline/transaction.js';
+import type { RateCounter } from '../storage/ports.js';
+import type { DeadlineCode } from './limits/connection-deadlines.js';
+import { EdgeLimits, type ConnectionGuard } from './limits/edge-limits.js';
+import { checkMimeStructure } from './limits/mime-structure.js';
 import { readMessage } from './message-reader.js';
 import { toSmtpError, useOwnEnhancedCodes } from './smtp-reply.js';
 
@@ -16,6 +22,10 @@ export interface SmtpEdgeDeps {
   tls: TlsMaterial;
   loopMarker: string;
   logger: Logger;
+  /** Shared counters (Store.rates) for the per-client rates and refused-recipient counts. */
+  rates: RateCounter;
+  /** How the refused-recipient tarpit waits; a timer unless a test records the waits instead. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface SmtpEdge {
@@ -23,84 +33,155 @@ export interface SmtpEdge {
   close(): Promise<void>;
 }
 
-type Session = SMTPServerSession & { parley?: Transaction };
+type Session = SMTPServerSession & { parley?: Transaction; guard?: ConnectionGuard };
+type SMTPConnection = SMTPServer['connections'] extends Set<infer C> ? C : never;
 
-/** smtp-server hands every connection to connect(); the subclass is the one hook to adjust replies. */
+/** smtp-server hands every connection to connect(); the subclass is the one hook to adjust replies and watch sockets. */
 class ParleySmtpServer extends SMTPServer {
+  constructor(
+    options: ConstructorParameters<typeof SMTPServer>[0],
+    private readonly adopt: (connection: SMTPConnection, socket: Socket) => void,
+  ) {
+    super(options);
+  }
+
   override connect(socket: Socket | TLSSocket, options?: Parameters<SMTPServer['connect']>[1]): void {
     super.connect(socket, options);
     let newest;
     for (newest of this.connections);
-    if (newest) useOwnEnhancedCodes(newest);
+    if (!newest) return;
+    useOwnEnhancedCodes(newest);
+    this.adopt(newest, socket);
   }
 }
 
+/** Received headers beyond this mean a loop: RFC 5321 §6.3 suggests 100 hops, and real loops show far fewer. */
+const MAX_RECEIVED = 30;
+
 /**
- * The SMTP edge: maps protocol callbacks to pipeline calls and faults to replies. It holds no policy of
- * its own; the order of checks lives in RelayPipeline.
+ * The SMTP edge: maps protocol callbacks to pipeline calls and faults to replies. It holds no policy of its own;
+ * the order of checks lives in RelayPipeline. The abuse limits (src/inbound/limits) apply here, before the
+ * pipeline spends a lookup: connections at the greeting, rates at MAIL, recipient counts and probing at RCPT,
+ * size, lines and MIME structure at DATA, and deadlines throughout.
  */
 export function createSmtpEdge(deps: SmtpEdgeDeps): SmtpEdge {
   const { config, pipeline, logger } = deps;
+  const { limits } = config;
   const log = logger.child({ component: 'smtp' });
   const hostname = config.hostname ?? config.domain;
+  const edgeLimits = new EdgeLimits({ limits, rates: deps.rates, sleep: deps.sleep ?? ((ms) => sleep(ms)), logger: log });
 
-  // Each callback is wrapped once here: async/await inside, smtp-server's callback style outside.
+  // Each callback is wrapped once here: async/await inside, smtp-server's callback style outside. A deadline
+  // holds back while a reply is pending; once it has cut the connection, it is the reason for any later fault.
   const run = (session: Session, callback: (err?: Error | null, message?: string) => void, fn: () => Promise<string | void>): void => {
-    fn().then(
-      (message) => callback(null, message ?? undefined),
-      (err: unknown) => callback(toSmtpError(err, log.child({ msgId: session.parley?.id }))),
-    );
+    const deadlines = session.guard?.deadlines;
+    deadlines?.replyPending();
+    void fn()
+      .then(
+        (message) => callback(null, message ?? undefined),
+        (err: unknown) => {
+          const fault = deadlines?.cutBy ? new ParleyError(deadlines.cutBy) : err;
+          callback(toSmtpError(fault, log.child({ msgId: session.parley?.id })));
+        },
+      )
+      .finally(() => deadlines?.replySent());
   };
 
   const endTransaction = (tx: Transaction): void => {
     pipeline.onEnd(tx).catch((err: unknown) => log.error({ err, msgId: tx.id }, 'could not give back a daily-cap unit'));
   };
 
-  const server = new ParleySmtpServer({
-    name: hostname,
-    banner: 'Parley ESMTP',
-    size: config.smtp.maxMessageSize,
-    key: deps.tls.key,
-    cert: deps.tls.cert,
-    // An MX takes mail from anyone on the internet; there is nothing to log in to.
-    authOptional: true,
-    disabledCommands: ['AUTH'],
-    // We cannot promise RFC 3461 notifications or REQUIRETLS onward, so we do not advertise them.
-    hideDSN: true,
-    hideREQUIRETLS: true,
-    hideENHANCEDSTATUSCODES: false,
-    // Reverse DNS of the client is never used (we record no client host) and costs a lookup per connection.
-    disableReverseLookup: true,
-    logger: false,
-    onMailFrom(address, session: Session, callback) {
-      // A new MAIL FROM (or RSET before it) ends the previous transaction of this session.
-      if (session.parley) endTransaction(session.parley);
-      session.parley = {
-        id: newQueueId(),
-        clientIp: session.remoteAddress,
-        helo: session.hostNameAppearsAs,
-        tls: session.secure,
-        envelopeFrom: address.address,
-      };
-      callback();
+  const adopt = (connection: SMTPConnection, socket: Socket): void => {
+    const cut = (code: DeadlineCode): void => {
+      const reply = toSmtpError(new ParleyError(code), log);
+      log.info({ client: guard.client, limit: code }, 'connection cut by deadline');
+      // 421 makes smtp-server close the connection once the reply is written.
+      connection.send(reply.responseCode, reply.message);
+    };
+    const guard = edgeLimits.open(connection.remoteAddress, socket, cut);
+    (connection.session as Session).guard = guard;
+  };
+
+  const server = new ParleySmtpServer(
+    {
+      name: hostname,
+      banner: 'Parley ESMTP',
+      size: config.smtp.maxMessageSize,
+      key: deps.tls.key,
+      cert: deps.tls.cert,
+      // An MX takes mail from anyone on the internet; there is nothing to log in to.
+      authOptional: true,
+      disabledCommands: ['AUTH'],
+      // We cannot promise RFC 3461 notifications or REQUIRETLS onward, so we do not advertise them.
+      hideDSN: true,
+      hideREQUIRETLS: true,
+      hideENHANCEDSTATUSCODES: false,
+      // Reverse DNS of the client is never used (we record no client host) and costs a lookup per connection.
+      disableReverseLookup: true,
+      // Restarted by every byte; the deadlines in src/inbound/limits bound clients that trickle bytes.
+      socketTimeout: limits.idleTimeoutSeconds * 1000,
+      logger: false,
+      onConnect(session: Session, callback) {
+        run(session, callback, async () => {
+          await edgeLimits.admit(session.guard!);
+        });
+      },
+      onSecure(socket, session: Session, callback) {
+        // smtp-server pipes the TLS socket into its parser inside this callback; watching it after keeps the
+        // parser first in line, as on the plain socket. Its bytes are the ones to time from here on.
+        callback();
+        session.guard?.deadlines.watch(socket);
+      },
+      onMailFrom(address, session: Session, callback) {
+        // A new MAIL FROM (or RSET before it) ends the previous transaction of this session.
+        if (session.parley) endTransaction(session.parley);
+        session.parley = undefined;
+        run(session, callback, async () => {
+          await edgeLimits.startMessage(session.guard!);
+          session.parley = {
+            id: newQueueId(),
+            clientIp: session.remoteAddress,
+            helo: session.hostNameAppearsAs,
+            tls: session.secure,
+            envelopeFrom: address.address,
+          };
+        });
+      },
+      onRcptTo(address, session: Session, callback) {
+        run(session, callback, async () => {
+          edgeLimits.checkRecipientCount(session.envelope.rcptTo, address.address);
+          try {
+            await pipeline.onRecipient(session.parley!, address.address);
+          } catch (err) {
+            await edgeLimits.recipientRefused(session.guard!, err);
+            throw err;
+          }
+        });
+      },
+      onData(stream, session: Session, callback) {
+        run(session, callback, async () => {
+          const tx = session.parley!;
+          const deadlines = session.guard!.deadlines;
+          deadlines.dataStarted();
+          const { raw } = await readMessage(stream, {
+            maxReceived: MAX_RECEIVED,
+            loopMarker: deps.loopMarker,
+            maxHeaderBytes: limits.maxHeaderBytes,
+            maxLineLength: limits.maxLineLength,
+          }).finally(() => deadlines.dataEnded());
+          // Before mailparser (in the pipeline) builds a tree of it.
+          checkMimeStructure(raw, limits);
+          await pipeline.onMessage(tx, raw);
+          return `Ok: queued as ${tx.id}`;
+        });
+      },
+      onClose(session: Session) {
+        if (session.parley) endTransaction(session.parley);
+        if (session.guard) edgeLimits.close(session.guard);
+      },
     },
-    onRcptTo(address, session: Session, callback) {
-      run(session, callback, async () => {
-        await pipeline.onRecipient(session.parley!, address.address);
-      });
-    },
-    onData(stream, session: Session, callback) {
-      run(session, callback, async () => {
-        const tx = session.parley!;
-        const { raw } = await readMessage(stream, { maxReceived: 30, loopMarker: deps.loopMarker, maxHeaderBytes: 256 * 1024 });
-        await pipeline.onMessage(tx, raw);
-        return `Ok: queued as ${tx.id}`;
-      });
-    },
-    onClose(session: Session) {
-      if (session.parley) endTransaction(session.parley);
-    },
-  });
+    adopt,
+  );
   server.on('error', (err) => log.warn({ err: err.message }, 'smtp connection error'));
 
   return {

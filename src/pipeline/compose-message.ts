@@ -21,6 +21,8 @@ export interface ComposeInput {
   date: Date;
   /** Normalised Auto-Submitted value, when the original was automatic. */
   autoSubmitted?: string | undefined;
+  /** Rule ids of `tag` findings, delivered as X-Parley-Policy. */
+  policyTags?: string[];
   /** The content to deliver: the original, or the policy's masked version of it. */
   content: MessageContent;
 }
@@ -43,7 +45,10 @@ export async function composeMessage(input: ComposeInput): Promise<Buffer> {
     references: input.thread.references.length > 0 ? input.thread.references : undefined,
     text: input.content.text,
     html: input.content.html,
-    headers: input.autoSubmitted ? { 'Auto-Submitted': input.autoSubmitted } : {},
+    headers: {
+      ...(input.autoSubmitted ? { 'Auto-Submitted': input.autoSubmitted } : {}),
+      ...(input.policyTags?.length ? { 'X-Parley-Policy': input.policyTags.join(', ') } : {}),
+    },
     attachments: mail.attachments.map((a) => ({
       filename: a.filename,
       content: a.content,

@@ -1,51 +1,62 @@
 import type { Config } from '../config/schema.js';
 import { ParleyError } from '../domain/errors.js';
+import { resolutionFor, type AliasResolution, type Direction } from '../domain/pair.js';
 import type { Directory } from '../directory/services.js';
-import type { Logger } from '../observability/logger.js';
-import { authenticateSender, type DnsResolver } from './authenticate-sender.js';
-import { authorizeSender } from './authorize-sender.js';
-import { autoSubmittedValue, composeMessage, deliveredDate } from './compose-message.js';
-import { parseMessage } from './parse-message.js';
-import { resolveRecipient, type RecipientTarget } from './resolve-recipient.js';
 import type { DailyCap } from '../limits/daily-cap.js';
+import type { Logger } from '../observability/logger.js';
 import { newQueueId } from '../outbound/queued-message.js';
-import type { DkimSigner } from './sign-message.js';
-import { traceHeaders } from './trace-headers.js';
-import type { MessageQueue, Transaction } from './transaction.js';
-import type { ThreadTranslator } from './translate-thread.js';
+import type { SenderNotices } from '../outbound/sender-notices.js';
+import type { PolicyEngine } from '../policy/scan.js';
+import { DEFAULT_REPLACEMENT, type Verdict } from '../policy/types.js';
+import type { QuarantinedMessage, QuarantineInput } from '../quarantine/quarantine-record.js';
+import { authenticateSender, type DnsResolver, type SenderAuthResult } from './authenticate-sender.js';
+import { authorizeSender } from './authorize-sender.js';
+import type { Conversation, Forwarder } from './forward-message.js';
+import { parseMessage, type ParsedMessage } from './parse-message.js';
+import { quarantineInput } from './quarantine-message.js';
+import { resolveRecipient, type RecipientTarget } from './resolve-recipient.js';
+import { scanContent } from './scan-content.js';
+import type { Transaction } from './transaction.js';
 
 export interface RelayDeps {
   config: Config;
   directory: Directory;
-  threads: ThreadTranslator;
-  signer: DkimSigner;
-  queue: MessageQueue;
+  forwarder: Forwarder;
+  policy: Pick<PolicyEngine, 'scan' | 'applyMasks'>;
+  /** Rule id → the sentence senders and reviewers read. */
+  describeRule(ruleId: string): string | undefined;
+  quarantine: { hold(input: QuarantineInput): Promise<unknown> };
+  notices: Pick<SenderNotices, 'held' | 'rejected'>;
   dailyCap: Pick<DailyCap, 'consume' | 'release'>;
+  /** Messages per sending party and window, counted in the shared store. */
+  partyRate: { check(partyId: string): Promise<void> };
   resolver: DnsResolver;
-  verp: { encode(queueId: string): string; decode(address: string): { queueId: string } | null };
-  loopMarker: string;
+  decodeBounce(address: string): { queueId: string } | null;
   /** Handles a bounce that came back to one of our VERP addresses; resolves once its outcome is durable. */
   acceptBounce(queueId: string, raw: Buffer, log: Logger): Promise<void>;
   logger: Logger;
   now: () => number;
 }
 
+const RELEASED: SenderAuthResult = { verdict: 'none', spf: 'none', dkim: 'none', dmarc: 'none', reason: 'released by a reviewer' };
+
 /**
  * The relay, in the order a message meets it. RCPT: resolve the alias, keep one pair per transaction,
- * authorize the envelope sender, take a unit of the seller's daily cap. End of DATA: parse once, authorize
- * the header From, authenticate the sender, rewrite through the alias map, sign, and spool durably — only
- * then does the client get 250. A transaction that ends any other way gives its cap unit back.
+ * authorize the envelope sender, count the sender's message rate, take a unit of the seller's daily cap. End of DATA: parse once, authorize
+ * the header From, authenticate the sender, scan the content, then refuse, hold for review, or rewrite, sign
+ * and spool durably — only then does the client get 250. A transaction that ends any other way gives its
+ * cap unit back; a held message keeps it (it was accepted).
  */
 export class RelayPipeline {
   constructor(private readonly deps: RelayDeps) {}
 
   async onRecipient(tx: Transaction, address: string): Promise<void> {
-    const { directory, verp } = this.deps;
-    const target = await resolveRecipient(address, { pairs: directory.pairs, decodeBounce: (a) => verp.decode(a) });
+    const { directory } = this.deps;
+    const target = await resolveRecipient(address, { pairs: directory.pairs, decodeBounce: (a) => this.deps.decodeBounce(a) });
     if (tx.target && !sameTarget(tx.target, target)) throw new ParleyError('other_pair');
-    if (target.kind === 'alias' && tx.envelopeFrom !== '') {
-      await authorizeSender(tx.envelopeFrom, target.resolution, directory.parties);
-    }
+    if (target.kind === 'alias' && tx.envelopeFrom !== '') await authorizeSender(tx.envelopeFrom, target.resolution, directory.parties);
+    // Once per transaction, and before the cap: a message refused for its rate must hold no cap unit.
+    if (target.kind === 'alias' && !tx.target) await this.deps.partyRate.check(target.resolution.counterpart.id);
     if (target.kind === 'alias' && target.resolution.direction === 'seller_to_buyer' && !tx.capHeldFor) {
       await this.deps.dailyCap.consume(target.resolution.counterpart.id, tx.id);
       tx.capHeldFor = target.resolution.counterpart.id;
@@ -76,60 +87,93 @@ export class RelayPipeline {
     if (!target) throw new ParleyError('bad_message', 'no recipient');
     if (target.kind === 'bounce') return this.deps.acceptBounce(target.queueId, raw, log);
 
-    const { directory, config, now } = this.deps;
-    const { resolution, alias } = target;
     const parsed = await parseMessage(raw);
-    await authorizeSender(parsed.fromAddress, resolution, directory.parties);
+    await authorizeSender(parsed.fromAddress, target.resolution, this.deps.directory.parties);
+    const auth = await this.authenticate(tx, raw, parsed, log);
+    const conversation = await this.conversation(target.resolution);
+    const verdict = await scanContent(this.deps.policy, parsed, conversation, this.deps.config.domain, this.deps.now());
+
+    if (verdict.action === 'reject') return this.refuse(tx, raw, parsed, conversation, verdict, log);
+    if (verdict.action === 'hold') return this.hold(tx, raw, parsed, conversation, verdict, log);
+    const content = this.deps.policy.applyMasks({ subject: parsed.mail.subject ?? '', text: parsed.mail.text, html: parsed.mail.html || undefined }, verdict);
+    await this.deps.forwarder.forward(
+      { queueId: tx.id, conversation, parsed, content, policyTags: verdict.tags, envelopeFrom: tx.envelopeFrom, tls: tx.tls, auth },
+      log,
+    );
+  }
+
+  /** A reviewer released a held message: the same last leg as fresh mail, masked if they asked. */
+  async release(message: QuarantinedMessage, raw: Buffer, opts: { mask: boolean }): Promise<void> {
+    const log = this.deps.logger.child({ msgId: message.id });
+    const conversation = await this.conversationOf(message.pairId, message.direction);
+    const parsed = await parseMessage(raw);
+    // Known party addresses are always replaced by aliases: that is privacy, not policy.
+    const findings = message.findings
+      .filter((f) => opts.mask || f.detector === 'known-address')
+      .map((f) => ({ ...f, action: 'mask' as const, replacement: f.replacement ?? DEFAULT_REPLACEMENT }));
+    const content = this.deps.policy.applyMasks(
+      { subject: parsed.mail.subject ?? '', text: parsed.mail.text, html: parsed.mail.html || undefined },
+      { action: 'deliver', findings, tags: [] },
+    );
+    await this.deps.forwarder.forward(
+      { queueId: newQueueId(), conversation, parsed, content, policyTags: [], envelopeFrom: message.envelopeFrom, tls: false, auth: RELEASED },
+      log,
+    );
+  }
+
+  /** A reviewer rejected a held message: its sender hears why (null-sender mail has no one to tell). */
+  async notifyRejected(message: QuarantinedMessage, reason: string): Promise<void> {
+    if (!message.envelopeFrom) return;
+    const { recipient } = await this.conversationOf(message.pairId, message.direction);
+    await this.deps.notices.rejected({ to: message.envelopeFrom, subject: message.subject, recipientName: recipient.name }, reason);
+  }
+
+  private async authenticate(tx: Transaction, raw: Buffer, parsed: ParsedMessage, log: Logger): Promise<SenderAuthResult> {
+    const { config } = this.deps;
     const auth = await authenticateSender(
       { raw, clientIp: tx.clientIp, helo: tx.helo, envelopeFrom: tx.envelopeFrom, fromDomain: parsed.fromDomain },
-      { mode: config.senderAuth, resolver: this.deps.resolver, mta: this.hostname },
+      { mode: config.senderAuth, resolver: this.deps.resolver, mta: config.hostname ?? config.domain },
     );
     if (auth.verdict === 'fail' && config.senderAuth === 'enforce') {
       log.info({ spf: auth.spf, dkim: auth.dkim, dmarc: auth.dmarc }, 'sender authentication failed');
       const text = `We could not verify that this message comes from its sender: ${auth.reason}`;
       throw new ParleyError('sender_unauthenticated', text, { smtpText: text });
     }
-
-    const [sender, recipient] = await Promise.all([
-      directory.parties.require(resolution.counterpart.id, resolution.counterpart.role, 'sender'),
-      directory.parties.require(resolution.owner.id, resolution.owner.role, 'recipient'),
-    ]);
-    const senderAlias = directory.pairs.address(resolution.counterpart.role === 'buyer' ? resolution.pair.buyerAlias : resolution.pair.sellerAlias);
-    const relayLocal = newQueueId();
-    const thread = await this.deps.threads.translate(resolution.pair.id, sender.role, parsed.mail.inReplyTo, parsed.mail.references);
-    const autoSubmitted = autoSubmittedValue(parsed.headers);
-    const subject = parsed.mail.subject ?? '';
-
-    const composed = await composeMessage({
-      parsed,
-      from: { name: sender.name, address: senderAlias },
-      to: recipient.emails[0]!,
-      messageId: this.deps.threads.relayMessageId(relayLocal),
-      boundary: relayLocal,
-      thread,
-      date: deliveredDate(parsed.mail.date, now()),
-      autoSubmitted,
-      content: { subject, text: parsed.mail.text, html: parsed.mail.html || undefined },
-    });
-    const signature = await this.deps.signer.signature(composed);
-    const trace = traceHeaders({ hostname: this.hostname, marker: this.deps.loopMarker, queueId: tx.id, tls: tx.tls, date: new Date(now()), auth });
-    const message = Buffer.concat([Buffer.from(trace + signature), composed]);
-
-    // The thread entry is written before the spool, so a store failure answers 451 with nothing queued.
-    await this.deps.threads.remember(resolution.pair.id, sender.role, relayLocal, parsed.mail.messageId);
-    await this.deps.queue.enqueue(message, {
-      id: tx.id,
-      from: this.deps.verp.encode(tx.id),
-      to: recipient.emails[0]!,
-      // Auto-replies and null-sender mail never get a DSN: that is how bounce loops start.
-      notify: tx.envelopeFrom === '' || autoSubmitted ? null : { to: tx.envelopeFrom, recipientAlias: alias, subject, arrivalDate: now() },
-      context: { pairId: resolution.pair.id, direction: resolution.direction, senderId: sender.id },
-    });
-    log.info({ pairId: resolution.pair.id, direction: resolution.direction, auth: auth.verdict, bytes: message.length }, 'message accepted');
+    return auth;
   }
 
-  private get hostname(): string {
-    return this.deps.config.hostname ?? this.deps.config.domain;
+  private async refuse(tx: Transaction, raw: Buffer, parsed: ParsedMessage, c: Conversation, verdict: Verdict, log: Logger): Promise<never> {
+    const input = quarantineInput({ id: tx.id, status: 'rejected', conversation: c, verdict, parsed, raw, envelopeFrom: tx.envelopeFrom, now: this.deps.now() });
+    await this.deps.quarantine.hold(input);
+    const rule = input.rules[0]!;
+    log.info({ rules: input.rules, pairId: c.pair.id }, 'message refused by policy');
+    const text = `Message refused by the marketplace content policy (rule ${rule}): ${this.deps.describeRule(rule) ?? 'it breaks the marketplace rules'}`;
+    throw new ParleyError('policy_rejected', text, { smtpText: text });
+  }
+
+  private async hold(tx: Transaction, raw: Buffer, parsed: ParsedMessage, c: Conversation, verdict: Verdict, log: Logger): Promise<void> {
+    const input = quarantineInput({ id: tx.id, status: 'held', conversation: c, verdict, parsed, raw, envelopeFrom: tx.envelopeFrom, now: this.deps.now() });
+    await this.deps.quarantine.hold(input);
+    if (tx.envelopeFrom) {
+      const rules = input.rules.map((id) => ({ id, description: this.deps.describeRule(id) }));
+      await this.deps.notices.held({ to: tx.envelopeFrom, subject: input.subject, recipientName: c.recipient.name }, rules);
+    }
+    log.info({ rules: input.rules, pairId: c.pair.id }, 'message held for review');
+  }
+
+  private async conversation(resolution: AliasResolution): Promise<Conversation> {
+    const { parties, pairs } = this.deps.directory;
+    const { pair, counterpart, owner } = resolution;
+    const [sender, recipient] = await Promise.all([parties.require(counterpart.id, counterpart.role, 'sender'), parties.require(owner.id, owner.role, 'recipient')]);
+    const aliasOf = (role: string) => pairs.address(role === 'buyer' ? pair.buyerAlias : pair.sellerAlias);
+    return { pair, direction: resolution.direction, sender, recipient, senderAlias: aliasOf(sender.role), recipientAlias: aliasOf(recipient.role) };
+  }
+
+  private async conversationOf(pairId: string, direction: Direction): Promise<Conversation> {
+    const pair = await this.deps.directory.pairs.byId(pairId);
+    if (!pair) throw new ParleyError('pair_not_found', `pair ${pairId} no longer exists`);
+    // The alias written to stands for the recipient: the buyer when the seller writes, and the other way round.
+    return this.conversation(resolutionFor(pair, direction === 'seller_to_buyer' ? 'buyer' : 'seller'));
   }
 }
 

@@ -28,7 +28,7 @@ export function traceHeaders(t: TraceInput): string {
   // RFC 8601: "none" when nothing was checked; otherwise the method results, for the alias only.
   const results =
     t.auth.verdict === 'none'
-      ? `Authentication-Results: ${t.hostname}; none (sender authentication is off)\r\n`
+      ? `Authentication-Results: ${t.hostname}; none (${t.auth.reason})\r\n`
       : `Authentication-Results: ${t.hostname};\r\n dmarc=${t.auth.dmarc}; dkim=${t.auth.dkim}; spf=${t.auth.spf}` +
         (t.auth.verdict === 'fail' ? ' (recorded, not enforced)\r\n' : '\r\n');
   return received + results;

@@ -1,5 +1,8 @@
+import type { DuplicateCounter } from '../policy/duplicate-counter.js';
 import type { Pair } from '../domain/pair.js';
 import type { Role } from '../domain/party.js';
+import type { AuditPage, AuditRecord } from '../quarantine/audit-entry.js';
+import type { QuarantineDecision, QuarantineFilter, QuarantinePage, QuarantineRecord, QuarantineStatus } from '../quarantine/quarantine-record.js';
 
 /**
  * Narrow storage ports, one concern each, declaring only what the relay calls. Every adapter
@@ -83,6 +86,24 @@ export interface CapStore {
   usage(sellerId: string, day: string): Promise<{ record: DailyCapRecord | null; used: number }>;
 }
 
+export interface RateHit {
+  /** count <= limit: the hit is within the window's allowance. */
+  allowed: boolean;
+  /** Hits in the current window, this one included; refused hits count too. */
+  count: number;
+  /** Seconds until the current window ends (at least 1): the retry hint for a refused hit. */
+  retryAfterSeconds: number;
+}
+
+/**
+ * Fixed-window rate counters shared by every node (abuse limits at the SMTP edge, the per-party message rate).
+ * A window starts at a key's first hit and lasts windowSeconds; a key is always used with the same window.
+ * Each hit is counted and judged atomically, so racing nodes never let more than `limit` through in a window.
+ */
+export interface RateCounter {
+  hit(key: string, windowSeconds: number, limit: number): Promise<RateHit>;
+}
+
 /** One relayed message of a pair, so replies can be threaded without showing either side's ids. */
 export interface ThreadEntry {
   /** Local part of the Message-ID we gave the message on the alias domain. */
@@ -111,14 +132,61 @@ export interface BounceRecordStore {
   getBounceRecord(queueId: string): Promise<BounceRecord | null>;
 }
 
+/** A quarantined message's two sealed blobs (AES-256-GCM, see QuarantineSealer): the store never sees them open. */
+export interface QuarantineBlobs {
+  content: Buffer;
+  raw: Buffer;
+}
+
+export type QuarantineDecideResult =
+  | { outcome: 'decided'; record: QuarantineRecord }
+  /** The record was not in the expected status: someone decided first. It is returned as it stands. */
+  | { outcome: 'conflict'; record: QuarantineRecord }
+  | { outcome: 'missing' };
+
+/** Quarantined messages: clear metadata for listing, sealed blobs for reading. Each operation is atomic. */
+export interface QuarantineStore {
+  /**
+   * Stores the record and its blobs unless the id exists (first writer wins, so a retried hold is harmless).
+   * keepUntil: the blobs may be dropped by the store itself after this instant even if the record write never
+   * landed, so a crash between the two never keeps content beyond retention.
+   */
+  put(record: QuarantineRecord, blobs: QuarantineBlobs, keepUntil: number): Promise<{ created: boolean }>;
+  get(id: string): Promise<QuarantineRecord | null>;
+  getContent(id: string): Promise<Buffer | null>;
+  getRaw(id: string): Promise<Buffer | null>;
+  /**
+   * Newest first (createdAt, then id, descending). The cursor is a position, not an offset, so records
+   * inserted while a caller pages never shift or repeat its pages. A page may hold fewer than `limit` items
+   * with a cursor when a sparse filter stopped the scan early; an empty page with a null cursor is the end.
+   */
+  list(filter: QuarantineFilter, page: { cursor?: string | undefined; limit: number }): Promise<QuarantinePage>;
+  /** Compare-and-set: moves the record from `from` to decision.status and records the decision, atomically. */
+  decide(id: string, from: QuarantineStatus, decision: QuarantineDecision): Promise<QuarantineDecideResult>;
+  /** Deletes up to `limit` of the oldest records with createdAt < before, blobs included; returns how many went. */
+  purge(before: number, limit: number): Promise<number>;
+}
+
+/** Append-only: there is deliberately no way to change or remove an entry. */
+export interface AuditLog {
+  append(record: AuditRecord): Promise<void>;
+  /** Newest first; with quarantineId, only that message's entries. */
+  list(page: { cursor?: string | undefined; limit: number; quarantineId?: string | undefined }): Promise<AuditPage>;
+}
+
 export interface Store {
   readonly kind: 'redis' | 'embedded';
   readonly parties: PartyStore;
   readonly pairs: PairStore;
   readonly orders: OrderStore;
   readonly caps: CapStore;
+  readonly rates: RateCounter;
+  /** Near-duplicate bodies per seller and day (the content policy's bulk-mail signal). */
+  readonly duplicates: DuplicateCounter;
   readonly threads: ThreadStore;
   readonly bounces: BounceRecordStore;
+  readonly quarantine: QuarantineStore;
+  readonly audit: AuditLog;
   /** Throws when the backing store cannot serve requests. */
   ping(): Promise<void>;
   close(): Promise<void>;

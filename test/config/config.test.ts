@@ -72,17 +72,50 @@ describe('config', () => {
   });
 
   it('when the daily cap settings are unset, then the cap averages 30 days, counts UTC days and refuses permanently', () => {
-    expect(loadConfig({ env: {} }).limits).toEqual({ capWindowDays: 30, capTimeZone: 'UTC', capReply: 'permanent' });
+    expect(loadConfig({ env: {} }).limits).toMatchObject({ capWindowDays: 30, capTimeZone: 'UTC', capReply: 'permanent' });
   });
 
   it('when the daily cap variables are set, then they land in limits; an unknown zone or reply is refused naming its variable', () => {
     const c = loadConfig({ env: { PARLEY_CAP_WINDOW_DAYS: '14', PARLEY_CAP_TIME_ZONE: 'Asia/Seoul', PARLEY_CAP_REPLY: 'temporary' } });
-    expect(c.limits).toEqual({ capWindowDays: 14, capTimeZone: 'Asia/Seoul', capReply: 'temporary' });
+    expect(c.limits).toMatchObject({ capWindowDays: 14, capTimeZone: 'Asia/Seoul', capReply: 'temporary' });
     expect(errorOf(() => loadConfig({ env: { PARLEY_CAP_TIME_ZONE: 'Mars/Olympus_Mons' } })).message).toBe(
       'config: limits.capTimeZone (PARLEY_CAP_TIME_ZONE): must be an IANA time zone such as UTC or Europe/Berlin',
     );
     expect(errorOf(() => loadConfig({ env: { PARLEY_CAP_REPLY: 'sometimes' } })).message).toMatch(/^config: limits\.capReply \(PARLEY_CAP_REPLY\):/);
     expect(errorOf(() => loadConfig({ env: { PARLEY_CAP_WINDOW_DAYS: '0' } })).message).toMatch(/^config: limits\.capWindowDays \(PARLEY_CAP_WINDOW_DAYS\):/);
+  });
+
+  it('when the edge limit settings are unset, then each has its documented default', () => {
+    expect(loadConfig({ env: {} }).limits).toMatchObject({
+      maxConnections: 100,
+      maxConnectionsPerIp: 20,
+      rateWindowSeconds: 60,
+      connectionRatePerIp: 60,
+      messageRatePerIp: 120,
+      partyRateWindowSeconds: 3600,
+      messageRatePerParty: 300,
+      maxRecipients: 10,
+      maxHeaderBytes: 262144,
+      maxLineLength: 998,
+      maxMimeParts: 500,
+      maxMimeDepth: 20,
+      idleTimeoutSeconds: 300,
+      commandTimeoutSeconds: 60,
+      dataTimeoutSeconds: 600,
+      sessionTimeoutSeconds: 1800,
+      rcptFailuresBeforeDelay: 2,
+      rcptFailureDelayMs: 1000,
+      rcptFailureMaxDelayMs: 10000,
+      maxRcptFailuresPerConnection: 10,
+      maxRcptFailuresPerIp: 50,
+      rcptFailureWindowSeconds: 3600,
+    });
+  });
+
+  it('when edge limit variables are set, then they land in limits; zero where a limit must be positive is refused naming it', () => {
+    const c = loadConfig({ env: { PARLEY_MAX_CONNECTIONS_PER_IP: '3', PARLEY_SMTP_DATA_TIMEOUT: '30', PARLEY_RCPT_FAILURES_BEFORE_DELAY: '0' } });
+    expect(c.limits).toMatchObject({ maxConnectionsPerIp: 3, dataTimeoutSeconds: 30, rcptFailuresBeforeDelay: 0 });
+    expect(errorOf(() => loadConfig({ env: { PARLEY_MAX_RECIPIENTS: '0' } })).message).toMatch(/^config: limits\.maxRecipients \(PARLEY_MAX_RECIPIENTS\):/);
   });
 
   it('when a config file has an unknown key, then loading fails naming it', () => {

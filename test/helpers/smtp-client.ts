@@ -21,8 +21,9 @@ export class RawSmtpClient {
     this.attach(socket);
   }
 
-  static async connect(port: number, host = '127.0.0.1'): Promise<RawSmtpClient> {
-    const socket = connect(port, host);
+  /** localAddress: a source address such as 127.0.0.2 (Linux routes all of 127/8 to lo), so one test can be several clients. */
+  static async connect(port: number, host = '127.0.0.1', localAddress?: string): Promise<RawSmtpClient> {
+    const socket = connect({ port, host, localAddress });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('error', reject);

@@ -9,6 +9,14 @@ const SELLER = 'owner@bluekettle.example';
 const CAP = 600; // a seller with no orders before today: 600 + 5 × 0
 const EXTRA = 25;
 const ADMIN = { authorization: `Bearer ${testSecrets.adminToken}` };
+/** Every message comes from one loopback client and one seller, far past the edge's per-client and per-party defaults. */
+const FLOOD_ENV = {
+  PARLEY_MAX_CONNECTIONS_PER_IP: '100',
+  PARLEY_CONNECTION_RATE_PER_IP: '10000',
+  PARLEY_MESSAGE_RATE_PER_IP: '10000',
+  PARLEY_MESSAGE_RATE_PER_PARTY: '10000',
+};
+const FLOOD_LIMITS = { limits: { maxConnectionsPerIp: 100, connectionRatePerIp: 10_000, messageRatePerIp: 10_000, messageRatePerParty: 10_000 } };
 
 /** One message per session, as most senders do; returns the reply that decided it (RCPT or end of DATA). */
 async function sendOne(port: number, to: string, i: number): Promise<{ code: number; text: string }> {
@@ -49,7 +57,7 @@ describe('daily cap across nodes', () => {
     const sink = new SmtpSink();
     await sink.start();
     try {
-      const shared = { PARLEY_REDIS_URL: redisUrl(), PARLEY_REDIS_PREFIX: uniquePrefix(), PARLEY_OUTBOUND: `smtp://127.0.0.1:${sink.port}` };
+      const shared = { PARLEY_REDIS_URL: redisUrl(), PARLEY_REDIS_PREFIX: uniquePrefix(), PARLEY_OUTBOUND: `smtp://127.0.0.1:${sink.port}`, ...FLOOD_ENV };
       const [a, b] = await Promise.all([spawnParley(processEnv(tempDir(), shared)), spawnParley(processEnv(tempDir(), shared))]);
       await a.api('PUT', '/v1/parties/seller-blue', { role: 'seller', name: 'Blue Kettle Store', emails: [SELLER] });
       await a.api('PUT', '/v1/parties/buyer-jiwoo', { role: 'buyer', name: 'Jiwoo', emails: ['jiwoo.kim@gmail.example'] });
@@ -67,7 +75,7 @@ describe('daily cap across nodes', () => {
   }, 120_000);
 
   it('when one embedded-store relay gets N + 25 concurrent messages, then exactly N are accepted', async () => {
-    const relay = await startRelay();
+    const relay = await startRelay({ overrides: FLOOD_LIMITS });
     const { buyerAlias } = await relay.seed();
     // seed()'s order three days ago makes a young seller: 600 + floor(5 × 1/3) = 601.
     const { cap } = (await relay.parley.api.inject({ url: '/v1/sellers/seller-blue/limits', headers: ADMIN })).json() as { cap: number };

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Pair } from '../../src/domain/pair.js';
 import type { DailyCapRecord, Order, Store, StoredParty } from '../../src/storage/ports.js';
 import type { StoreFactory } from '../helpers/stores.js';
+import { auditContract } from './audit-contract.js';
+import { quarantineContract } from './quarantine-contract.js';
 
 const party = (id: string, over: Partial<StoredParty> = {}): StoredParty => ({
   id,
@@ -252,5 +254,44 @@ export function storeContract(name: string, open: StoreFactory): void {
       expect(await store.bounces.getBounceRecord('q1')).toEqual({ notifySealed: 'v1.abc' });
       expect(await store.bounces.getBounceRecord('q2')).toBeNull();
     });
+
+    it('when a key is hit up to its limit, then each hit is allowed with its count, and the next is refused with a retry hint inside the window', async () => {
+      const store = await open();
+      for (let i = 1; i <= 3; i++) expect(await store.rates.hit('conn:192.0.2.1', 60, 3)).toMatchObject({ allowed: true, count: i });
+      const refused = await store.rates.hit('conn:192.0.2.1', 60, 3);
+      expect(refused).toMatchObject({ allowed: false, count: 4 });
+      expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+      expect(refused.retryAfterSeconds).toBeLessThanOrEqual(60);
+      // Refused hits count too: hammering never resets the window.
+      expect(await store.rates.hit('conn:192.0.2.1', 60, 3)).toMatchObject({ allowed: false, count: 5 });
+    });
+
+    it('when different keys are hit, then each has its own window', async () => {
+      const store = await open();
+      await store.rates.hit('msg:192.0.2.1', 60, 1);
+      expect(await store.rates.hit('msg:192.0.2.1', 60, 1)).toMatchObject({ allowed: false, count: 2 });
+      expect(await store.rates.hit('msg:192.0.2.10', 60, 1)).toMatchObject({ allowed: true, count: 1 });
+      expect(await store.rates.hit('msg:2001:db8:0:1::/64', 60, 1)).toMatchObject({ allowed: true, count: 1 });
+      expect(await store.rates.hit('party:seller-1', 60, 1)).toMatchObject({ allowed: true, count: 1 });
+    });
+
+    it('when 60 hits race on one key with limit 25, then exactly 25 are allowed and every count is taken once', async () => {
+      const store = await open();
+      const results = await Promise.all(Array.from({ length: 60 }, () => store.rates.hit('race', 60, 25)));
+      expect(results.filter((r) => r.allowed)).toHaveLength(25);
+      expect(results.map((r) => r.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+      for (const r of results) expect(r.allowed).toBe(r.count <= 25);
+    });
+
+    it('when a window has ended, then the key counts from 1 again', async () => {
+      const store = await open();
+      await store.rates.hit('short', 1, 1);
+      expect((await store.rates.hit('short', 1, 1)).allowed).toBe(false);
+      await new Promise((r) => setTimeout(r, 1_100));
+      expect(await store.rates.hit('short', 1, 1)).toMatchObject({ allowed: true, count: 1 });
+    });
+
+    quarantineContract(open);
+    auditContract(open);
   });
 }

@@ -5,8 +5,12 @@ import type { Pair } from '../../domain/pair.js';
 import type { Role } from '../../domain/party.js';
 import { ParleyError } from '../../domain/errors.js';
 import { guard } from '../guard.js';
-import type { BounceRecordStore, CapStore, Order, OrderStore, PairStore, PartyStore, Store, StoredParty, ThreadStore } from '../ports.js';
+import type { AuditLog, BounceRecordStore, CapStore, Order, OrderStore, PairStore, PartyStore, QuarantineStore, RateCounter, Store, StoredParty, ThreadStore } from '../ports.js';
+import { EmbeddedAuditLog } from './embedded-audit-log.js';
 import { EmbeddedCapStore } from './embedded-cap-store.js';
+import { EmbeddedQuarantineStore } from './embedded-quarantine-store.js';
+import { EmbeddedRateCounter } from './embedded-rate-counter.js';
+import { EmbeddedDuplicateCounter } from './embedded-duplicate-counter.js';
 import { EmbeddedBounceRecordStore, EmbeddedThreadStore } from './embedded-thread-store.js';
 
 /**
@@ -19,8 +23,12 @@ export class EmbeddedStore implements Store {
   readonly pairs: PairStore;
   readonly orders: OrderStore;
   readonly caps: CapStore;
+  readonly rates: RateCounter;
+  readonly duplicates: EmbeddedDuplicateCounter;
   readonly threads: ThreadStore;
   readonly bounces: BounceRecordStore;
+  readonly quarantine: QuarantineStore;
+  readonly audit: AuditLog;
 
   private constructor(readonly root: RootDatabase) {
     const db = <V>(name: string) => root.openDB<V, string>({ name, encoding: 'json' });
@@ -28,8 +36,12 @@ export class EmbeddedStore implements Store {
     this.pairs = new EmbeddedPairStore(root, db<Pair>('pairs'), db<{ pairId: string; side: Role }>('aliases'));
     this.orders = new EmbeddedOrderStore(root, db<Order>('orders'), root.openDB<number, [string, number, string]>({ name: 'seller-orders' }));
     this.caps = new EmbeddedCapStore(root);
+    this.rates = new EmbeddedRateCounter(root);
+    this.duplicates = new EmbeddedDuplicateCounter(root);
     this.threads = new EmbeddedThreadStore(root);
     this.bounces = new EmbeddedBounceRecordStore(root);
+    this.quarantine = new EmbeddedQuarantineStore(root);
+    this.audit = new EmbeddedAuditLog(root);
   }
 
   static open(dataDir: string): EmbeddedStore {

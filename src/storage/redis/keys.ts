@@ -16,4 +16,20 @@ export const keys = {
   threadByRelay: (pairId: string, relayId: string) => `{p:${pairId}}:tr:${relayId}`,
   threadByOriginal: (pairId: string, hash: string) => `{p:${pairId}}:to:${hash}`,
   bounce: (queueId: string) => `bounce:${queueId}`,
+  /** String: hits of one rate-limited thing (e.g. "conn:203.0.113.9") in its current window; expires with it. */
+  rate: (name: string) => `{rate:${name}}`,
+  // Quarantine records and their indexes share one slot ({quarantine}, as a BullMQ queue's keys share its tag),
+  // so one script can decide a record and move it between status indexes atomically. Records are small and
+  // clear; the heavy sealed blobs get a tag of their own per message and spread over the cluster.
+  /** Hash: status, idx (the index member), record (JSON), decision (JSON). */
+  quarantineRecord: (id: string) => `{quarantine}:rec:${id}`,
+  /** Sorted sets, every score 0, members "<createdAt, 15 digits>:<id>": lexical order is time order, ties by id. */
+  quarantineAll: () => '{quarantine}:idx:all',
+  quarantineByStatus: (status: string) => `{quarantine}:idx:status:${status}`,
+  quarantineBySeller: (sellerId: string) => `{quarantine}:idx:seller:${sellerId}`,
+  quarantineContent: (id: string) => `{q:${id}}:content`,
+  quarantineRaw: (id: string) => `{q:${id}}:raw`,
+  /** Streams: every audit entry, and each message's entries again under its id (same slot, one script). */
+  auditLog: () => '{audit}:log',
+  auditByQuarantine: (quarantineId: string) => `{audit}:q:${quarantineId}`,
 };

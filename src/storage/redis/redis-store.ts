@@ -5,7 +5,11 @@ import { guard } from '../guard.js';
 import type { Order, OrderStore, PairStore, PartyStore, Store, StoredParty } from '../ports.js';
 import type { RedisClient } from './client.js';
 import { keys } from './keys.js';
+import { RedisDuplicateCounter } from './redis-duplicate-counter.js';
+import { RedisAuditLog } from './redis-audit-log.js';
 import { RedisCapStore } from './redis-cap-store.js';
+import { RedisQuarantineStore } from './redis-quarantine-store.js';
+import { RedisRateCounter } from './redis-rate-counter.js';
 import { RedisBounceRecordStore, RedisThreadStore } from './redis-thread-store.js';
 
 export class RedisPartyStore implements PartyStore {
@@ -104,16 +108,24 @@ export class RedisStore implements Store {
   readonly pairs: RedisPairStore;
   readonly orders: RedisOrderStore;
   readonly caps: RedisCapStore;
+  readonly rates: RedisRateCounter;
+  readonly duplicates: RedisDuplicateCounter;
   readonly threads: RedisThreadStore;
   readonly bounces: RedisBounceRecordStore;
+  readonly quarantine: RedisQuarantineStore;
+  readonly audit: RedisAuditLog;
 
   constructor(readonly redis: RedisClient) {
     this.parties = new RedisPartyStore(redis);
     this.pairs = new RedisPairStore(redis);
     this.orders = new RedisOrderStore(redis);
     this.caps = new RedisCapStore(redis);
+    this.rates = new RedisRateCounter(redis);
+    this.duplicates = new RedisDuplicateCounter(redis);
     this.threads = new RedisThreadStore(redis);
     this.bounces = new RedisBounceRecordStore(redis);
+    this.quarantine = new RedisQuarantineStore(redis);
+    this.audit = new RedisAuditLog(redis);
   }
 
   ping(): Promise<void> {

@@ -1,0 +1,99 @@
+import type { Direction, Pair } from '../domain/pair.js';
+import type { Party } from '../domain/party.js';
+import type { Logger } from '../observability/logger.js';
+import type { SenderAuthResult } from './authenticate-sender.js';
+import { autoSubmittedValue, composeMessage, deliveredDate, type MessageContent } from './compose-message.js';
+import type { ParsedMessage } from './parse-message.js';
+import type { DkimSigner } from './sign-message.js';
+import { traceHeaders } from './trace-headers.js';
+import type { MessageQueue } from './transaction.js';
+import type { ThreadTranslator } from './translate-thread.js';
+import { newQueueId } from '../outbound/queued-message.js';
+
+/** Who writes to whom within a pair, as marketplace data knows them. */
+export interface Conversation {
+  pair: Pair;
+  direction: Direction;
+  sender: Party;
+  recipient: Party;
+  /** The sender's alias: the From of what the recipient gets. */
+  senderAlias: string;
+  /** What the sender wrote to: the recipient's alias. */
+  recipientAlias: string;
+}
+
+export interface ForwardInput {
+  queueId: string;
+  conversation: Conversation;
+  parsed: ParsedMessage;
+  /** What to deliver: the original content, or the policy's masked version of it. */
+  content: MessageContent;
+  policyTags: string[];
+  /** The real envelope sender, told by DSN if delivery fails; '' (null sender) is never told. */
+  envelopeFrom: string;
+  tls: boolean;
+  auth: SenderAuthResult;
+}
+
+export interface ForwarderDeps {
+  threads: ThreadTranslator;
+  signer: DkimSigner;
+  queue: MessageQueue;
+  verp: { encode(queueId: string): string };
+  loopMarker: string;
+  hostname: string;
+  now: () => number;
+}
+
+/**
+ * The last leg, shared by fresh mail and reviewer releases: translate thread ids, rebuild the message from the
+ * header allow-list, sign it for the alias domain, and queue it durably.
+ */
+export class Forwarder {
+  constructor(private readonly deps: ForwarderDeps) {}
+
+  async forward(input: ForwardInput, log: Logger): Promise<void> {
+    const { threads, now } = this.deps;
+    const { conversation: c, parsed } = input;
+    const relayLocal = newQueueId();
+    const thread = await threads.translate(c.pair.id, c.sender.role, parsed.mail.inReplyTo, parsed.mail.references);
+    const autoSubmitted = autoSubmittedValue(parsed.headers);
+    const composed = await composeMessage({
+      parsed,
+      from: { name: c.sender.name, address: c.senderAlias },
+      to: c.recipient.emails[0]!,
+      messageId: threads.relayMessageId(relayLocal),
+      boundary: relayLocal,
+      thread,
+      date: deliveredDate(parsed.mail.date, now()),
+      autoSubmitted,
+      policyTags: input.policyTags,
+      content: input.content,
+    });
+    const signature = await this.deps.signer.signature(composed);
+    const trace = traceHeaders({
+      hostname: this.deps.hostname,
+      marker: this.deps.loopMarker,
+      queueId: input.queueId,
+      tls: input.tls,
+      date: new Date(now()),
+      auth: input.auth,
+    });
+    const message = Buffer.concat([Buffer.from(trace + signature), composed]);
+
+    // The thread entry is written before the spool, so a store failure answers 451 with nothing queued.
+    await threads.remember(c.pair.id, c.sender.role, relayLocal, parsed.mail.messageId);
+    await this.deps.queue.enqueue(message, {
+      id: input.queueId,
+      from: this.deps.verp.encode(input.queueId),
+      to: c.recipient.emails[0]!,
+      // Auto-replies and null-sender mail never get a DSN: that is how bounce loops start.
+      notify:
+        input.envelopeFrom === '' || autoSubmitted
+          ? null
+          : { to: input.envelopeFrom, recipientAlias: c.recipientAlias, subject: input.content.subject, arrivalDate: now() },
+      context: { pairId: c.pair.id, direction: c.direction, senderId: c.sender.id },
+    });
+    log.info({ pairId: c.pair.id, direction: c.direction, auth: input.auth.verdict, tags: input.policyTags, bytes: message.length }, 'message queued');
+  }
+}
