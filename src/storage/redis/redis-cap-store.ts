@@ -1,21 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { guard } from '../guard.js';
 import type { CapConsumeResult, CapStore, DailyCapRecord } from '../ports.js';
 import type { RedisClient } from './client.js';
+import { defineScript } from './define-script.js';
 import { keys } from './keys.js';
-
-type ScriptCall = (...args: (string | number)[]) => Promise<unknown>;
-
-/**
- * Registers a script from ./lua with ioredis (EVALSHA, falling back to EVAL after a Redis restart);
- * the client's keyPrefix is applied to its KEYS like to any other command's.
- */
-function defineScript(redis: RedisClient, file: string, command: string, numberOfKeys: number): ScriptCall {
-  const lua = readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8');
-  redis.defineCommand(command, { lua, numberOfKeys });
-  const client = redis as unknown as Record<string, ScriptCall>;
-  return (...args) => client[command]!(...args);
-}
 
 const CONSUME_OUTCOMES: Record<number, CapConsumeResult['outcome']> = { 1: 'consumed', 2: 'held', 0: 'full', [-1]: 'no_cap' };
 
