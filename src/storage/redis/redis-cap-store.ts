@@ -1,7 +1,7 @@
 import { guard } from '../guard.js';
 import type { CapConsumeResult, CapStore, DailyCapRecord } from '../ports.js';
 import type { RedisClient } from './client.js';
-import { defineScript } from './define-script.js';
+import { defineScript, type ScriptCall } from './define-script.js';
 import { keys } from './keys.js';
 
 const CONSUME_OUTCOMES: Record<number, CapConsumeResult['outcome']> = { 1: 'consumed', 2: 'held', 0: 'full', [-1]: 'no_cap' };
