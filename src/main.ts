@@ -12,6 +12,7 @@ import { createSmtpEdge } from './inbound/smtp-edge.js';
 import { PartyRateLimit } from './inbound/limits/party-rate.js';
 import { DailyCap } from './limits/daily-cap.js';
 import type { Logger } from './observability/logger.js';
+import { Metrics } from './observability/metrics.js';
 import { DeliveryReports } from './outbound/delivery-reports.js';
 import { DeliveryWorker } from './outbound/delivery-worker.js';
 import { retryScheduleFrom } from './outbound/retry-schedule.js';
@@ -90,6 +91,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
     logger,
   });
 
+  const metrics = new Metrics();
   const spool = await Spool.open(join(config.dataDir, 'spool'), subkey(secrets.dataKey, 'spool'), logger, { now });
   const transport = createOutboundTransport({
     target: config.outbound.target,
@@ -128,7 +130,12 @@ export async function startParley(config: Config, logger: Logger, options: Start
     now,
     onDelivered: (msg) => reports.delivered(msg),
     onFailed: (msg, failure) => reports.failed(msg, failure),
+    observe: (outcome, msg) => {
+      metrics.deliveryAttempts.inc({ outcome });
+      if (outcome === 'delivered') metrics.deliveryLatency.observe((now() - msg.createdAt) / 1000);
+    },
   });
+  metrics.watchQueue({ depth: () => spool.depth(), oldestAge: () => spool.oldestAge() });
 
   const marker = loopMarker(secrets.verpKey, config.domain);
   const policyRules = PolicyHolder.load(config.policy.file ?? DEFAULT_POLICY_PATH);
@@ -164,6 +171,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
     resolver: options.resolver ?? ((name, rrtype) => dnsResolve(name, rrtype)),
     decodeBounce: (address) => decodeVerp(secrets.verpKey, config.domain, address, now()),
     acceptBounce: (queueId, raw, log) => reports.bounced(queueId, raw, log),
+    metrics,
     logger,
     now,
   });
@@ -173,7 +181,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
     else logger.error({ error: result.error }, 'content policy reload refused; the rules in force stay');
     return result;
   };
-  const smtp = createSmtpEdge({ config, pipeline, tls, loopMarker: marker, logger, rates: store.rates });
+  const smtp = createSmtpEdge({ config, pipeline, tls, loopMarker: marker, logger, rates: store.rates, metrics });
   const api = await buildAdminServer({
     directory,
     store,
@@ -182,6 +190,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
     dailyCap,
     quarantine,
     reloadPolicy,
+    metrics,
   });
 
   const smtpPort = await smtp.listen();
@@ -189,6 +198,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
   const address = api.server.address();
   const apiPort = typeof address === 'object' && address ? address.port : config.api.port;
   worker.start();
+  const stopStoreWatch = metrics.watchStore(() => store.ping());
   const stopPurge = startPurgeSchedule(quarantine, QUARANTINE_PURGE_INTERVAL_MS, logger);
   logger.info({ store: store.kind, domain: config.domain, smtp: `${config.smtp.host}:${smtpPort}`, api: `${config.api.host}:${apiPort}`, queued: spool.depth() }, 'parley started');
 
@@ -210,6 +220,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
         await api.close();
         await worker.stop();
         await stopPurge();
+        stopStoreWatch();
         await transport.close();
         await store.close();
         logger.info('parley stopped');

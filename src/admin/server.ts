@@ -9,7 +9,9 @@ import { authorize, type Tokens } from './auth.js';
 import { errorHandler } from './error-handler.js';
 import { auditRoutes } from './routes/audit.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoute } from './routes/metrics.js';
 import { policyRoutes } from './routes/policy.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { ReloadResult } from '../policy/policy-holder.js';
 import { limitsRoutes } from './routes/limits.js';
 import { orderRoutes } from './routes/orders.js';
@@ -27,6 +29,7 @@ export interface AdminDeps {
   quarantine?: QuarantineService;
   /** Policy reload; absent in tests of other routes. */
   reloadPolicy?: () => Promise<ReloadResult>;
+  metrics?: Metrics;
 }
 
 /** Builds the admin HTTP API (not yet listening): fastify, bearer roles, JSON schemas, OpenAPI. */
@@ -56,6 +59,7 @@ export async function buildAdminServer(deps: AdminDeps): Promise<FastifyInstance
   limitsRoutes(app, deps.directory.parties, deps.dailyCap);
   if (deps.quarantine) quarantineRoutes(app, deps.quarantine);
   if (deps.reloadPolicy) policyRoutes(app, deps.reloadPolicy);
+  if (deps.metrics) metricsRoute(app, deps.metrics.registry);
   auditRoutes(app, deps.store.audit);
   return app;
 }

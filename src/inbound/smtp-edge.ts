@@ -6,6 +6,7 @@ import type { Config } from '../config/schema.js';
 import type { TlsMaterial } from '../config/key-material.js';
 import { ParleyError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import { newQueueId } from '../outbound/queued-message.js';
 import type { RelayPipeline } from '../pipeline/relay-pipeline.js';
 import type { Transaction } from '../pipeline/transaction.js';
@@ -26,6 +27,7 @@ export interface SmtpEdgeDeps {
   rates: RateCounter;
   /** How the refused-recipient tarpit waits; a timer unless a test records the waits instead. */
   sleep?: (ms: number) => Promise<void>;
+  metrics?: Pick<Metrics, 'smtpReplies' | 'acceptLatency'>;
 }
 
 export interface SmtpEdge {
@@ -78,10 +80,15 @@ export function createSmtpEdge(deps: SmtpEdgeDeps): SmtpEdge {
     deadlines?.replyPending();
     void fn()
       .then(
-        (message) => callback(null, message ?? undefined),
+        (message) => {
+          deps.metrics?.smtpReplies.inc({ code: '250' });
+          callback(null, message ?? undefined);
+        },
         (err: unknown) => {
           const fault = deadlines?.cutBy ? new ParleyError(deadlines.cutBy) : err;
-          callback(toSmtpError(fault, log.child({ msgId: session.parley?.id })));
+          const reply = toSmtpError(fault, log.child({ msgId: session.parley?.id }));
+          deps.metrics?.smtpReplies.inc({ code: `${reply.responseCode} ${reply.message.split(' ')[0]}` });
+          callback(reply);
         },
       )
       .finally(() => deadlines?.replySent());
@@ -171,7 +178,8 @@ export function createSmtpEdge(deps: SmtpEdgeDeps): SmtpEdge {
           }).finally(() => deadlines.dataEnded());
           // Before mailparser (in the pipeline) builds a tree of it.
           checkMimeStructure(raw, limits);
-          await pipeline.onMessage(tx, raw);
+          const endTimer = deps.metrics?.acceptLatency.startTimer();
+          await pipeline.onMessage(tx, raw).finally(() => endTimer?.());
           return `Ok: queued as ${tx.id}`;
         });
       },

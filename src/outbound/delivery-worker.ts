@@ -17,6 +17,8 @@ export interface DeliveryWorkerDeps {
   onDelivered?(msg: QueuedMessage, response: string): Promise<void>;
   /** Permanent failure or expiry. Sends the DSN (when msg.notify is set); the message is removed after it resolves. */
   onFailed(msg: QueuedMessage, failure: DeliveryFailure): Promise<void>;
+  /** Reports each attempt's outcome (metrics). */
+  observe?(outcome: 'delivered' | 'deferred' | 'failed' | 'expired', msg: QueuedMessage): void;
   /** How long stop() lets in-flight attempts finish before aborting them (ms). */
   stopGraceMs?: number;
 }
@@ -129,12 +131,14 @@ export class DeliveryWorker {
     const attempts = msg.attempts + 1;
     if (result.kind === 'delivered') {
       log.info({ attempts }, 'delivered');
+      this.deps.observe?.('delivered', msg);
       return this.settle(msg, { kind: 'delivered', response: result.response }, attempts, log);
     }
     // The diagnostic may quote the real recipient: debug level only.
     log.debug({ diagnostic: result.diagnostic }, 'remote diagnostic');
     if (result.kind === 'permanent') {
       log.info({ attempts, code: result.code, enhanced: result.enhanced }, 'delivery failed permanently');
+      this.deps.observe?.('failed', msg);
       return this.settle(msg, { kind: 'failed', failure: failureOf(result, false) }, attempts, log);
     }
     if (!this.running) {
@@ -145,11 +149,13 @@ export class DeliveryWorker {
     const now = this.now();
     if (isExpired(this.deps.schedule, msg.createdAt, now)) {
       log.info({ attempts, code: result.code, enhanced: result.enhanced }, 'delivery expired');
+      this.deps.observe?.('expired', msg);
       return this.settle(msg, { kind: 'failed', failure: failureOf(result, true) }, attempts, log);
     }
     const next = nextAttemptAt(this.deps.schedule, attempts, msg.createdAt, now);
     await this.deps.spool.reschedule(msg.id, { attempts, nextAttemptAt: next, lastError: result.diagnostic });
     log.info({ attempts, code: result.code, enhanced: result.enhanced, nextAttemptAt: new Date(next).toISOString() }, 'delivery deferred');
+    this.deps.observe?.('deferred', msg);
   }
 
   /** Runs the outcome's callback, then removes the message; if the callback fails, keeps the outcome and retries it. */

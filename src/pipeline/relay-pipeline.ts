@@ -4,6 +4,7 @@ import { resolutionFor, type AliasResolution, type Direction } from '../domain/p
 import type { Directory } from '../directory/services.js';
 import type { DailyCap } from '../limits/daily-cap.js';
 import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import { newQueueId } from '../outbound/queued-message.js';
 import type { SenderNotices } from '../outbound/sender-notices.js';
 import type { PolicyEngine } from '../policy/scan.js';
@@ -34,6 +35,7 @@ export interface RelayDeps {
   decodeBounce(address: string): { queueId: string } | null;
   /** Handles a bounce that came back to one of our VERP addresses; resolves once its outcome is durable. */
   acceptBounce(queueId: string, raw: Buffer, log: Logger): Promise<void>;
+  metrics?: Pick<Metrics, 'messages' | 'policyFindings'>;
   logger: Logger;
   now: () => number;
 }
@@ -66,11 +68,22 @@ export class RelayPipeline {
 
   async onMessage(tx: Transaction, raw: Buffer): Promise<void> {
     try {
-      await this.relay(tx, raw);
+      const verdict = await this.relay(tx, raw);
       tx.accepted = true;
+      this.deps.metrics?.messages.inc({ verdict, reason: '' });
+    } catch (err) {
+      this.countRefusal(err);
+      throw err;
     } finally {
       await this.onEnd(tx);
     }
+  }
+
+  private countRefusal(err: unknown): void {
+    if (!this.deps.metrics) return;
+    const code = err instanceof ParleyError ? err.code : 'internal';
+    const temporary = !(err instanceof ParleyError) || (err.smtp?.code ?? 451) < 500;
+    this.deps.metrics.messages.inc({ verdict: code === 'policy_rejected' ? 'policy_rejected' : temporary ? 'deferred' : 'refused', reason: code });
   }
 
   /** The transaction is over (refused, reset, disconnected or accepted): unaccepted mail gives its cap unit back. */
@@ -81,25 +94,33 @@ export class RelayPipeline {
     await this.deps.dailyCap.release(sellerId, tx.id);
   }
 
-  private async relay(tx: Transaction, raw: Buffer): Promise<void> {
+  private async relay(tx: Transaction, raw: Buffer): Promise<'accepted' | 'held' | 'bounce'> {
     const log = this.deps.logger.child({ msgId: tx.id });
     const target = tx.target;
     if (!target) throw new ParleyError('bad_message', 'no recipient');
-    if (target.kind === 'bounce') return this.deps.acceptBounce(target.queueId, raw, log);
+    if (target.kind === 'bounce') {
+      await this.deps.acceptBounce(target.queueId, raw, log);
+      return 'bounce';
+    }
 
     const parsed = await parseMessage(raw);
     await authorizeSender(parsed.fromAddress, target.resolution, this.deps.directory.parties);
     const auth = await this.authenticate(tx, raw, parsed, log);
     const conversation = await this.conversation(target.resolution);
     const verdict = await scanContent(this.deps.policy, parsed, conversation, this.deps.config.domain, this.deps.now());
+    for (const f of verdict.findings) this.deps.metrics?.policyFindings.inc({ rule: f.ruleId, action: f.action });
 
     if (verdict.action === 'reject') return this.refuse(tx, raw, parsed, conversation, verdict, log);
-    if (verdict.action === 'hold') return this.hold(tx, raw, parsed, conversation, verdict, log);
+    if (verdict.action === 'hold') {
+      await this.hold(tx, raw, parsed, conversation, verdict, log);
+      return 'held';
+    }
     const content = this.deps.policy.applyMasks({ subject: parsed.mail.subject ?? '', text: parsed.mail.text, html: parsed.mail.html || undefined }, verdict);
     await this.deps.forwarder.forward(
       { queueId: tx.id, conversation, parsed, content, policyTags: verdict.tags, envelopeFrom: tx.envelopeFrom, tls: tx.tls, auth },
       log,
     );
+    return 'accepted';
   }
 
   /** A reviewer released a held message: the same last leg as fresh mail, masked if they asked. */
