@@ -6,6 +6,8 @@ import { resolveSecrets } from './config/secrets.js';
 import { ParleyError } from './domain/errors.js';
 import { createDirectory, type Directory } from './directory/services.js';
 import { DailyCap } from './limits/daily-cap.js';
+import cluster from 'node:cluster';
+import { clusterMetrics, runPrimary, workerConfig, workerCount, workerIndex } from './cluster.js';
 import { startParley } from './main.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { openStore } from './storage/open-store.js';
@@ -48,7 +50,14 @@ export function buildCli(): Command {
     .action(async (_opts, cmd: Command) => {
       const cfg = config(cmd);
       const logger = createLogger(cfg.log.level);
-      const parley = await startParley(cfg, logger);
+      if (cluster.isPrimary && workerCount(cfg) > 1) {
+        await runPrimary(cfg, logger);
+        return;
+      }
+      const worker = cluster.isWorker ? logger.child({ worker: workerIndex() }) : logger;
+      const parley = cluster.isWorker
+        ? await startParley(workerConfig(cfg), worker, { workerIndex: workerIndex(), clusterMetrics })
+        : await startParley(cfg, worker);
       const stop = (signal: string) => {
         logger.info({ signal }, 'shutting down');
         parley.close().then(

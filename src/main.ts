@@ -1,5 +1,4 @@
 import { resolve as dnsResolve } from 'node:dns/promises';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildAdminServer } from './admin/server.js';
 import { loadDkimKey, loadTls } from './config/key-material.js';
@@ -13,6 +12,8 @@ import { PartyRateLimit } from './inbound/limits/party-rate.js';
 import { DailyCap } from './limits/daily-cap.js';
 import type { Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
+import { spoolDir } from './cluster.js';
+import type { Registry } from 'prom-client';
 import { DeliveryReports } from './outbound/delivery-reports.js';
 import { DeliveryWorker } from './outbound/delivery-worker.js';
 import { retryScheduleFrom } from './outbound/retry-schedule.js';
@@ -44,6 +45,10 @@ export interface StartOptions {
   resolveMx?: MxResolver;
   /** Port of remote MXs (25; tests point it at a local server). */
   mxPort?: number;
+  /** This process's worker index on a multi-worker node (0 otherwise): it owns spool/w<index>. */
+  workerIndex?: number;
+  /** Set in cluster workers: /metrics then answers for the whole node. */
+  clusterMetrics?: (registry: Registry) => () => Promise<string>;
 }
 
 export interface RunningParley {
@@ -92,7 +97,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
   });
 
   const metrics = new Metrics();
-  const spool = await Spool.open(join(config.dataDir, 'spool'), subkey(secrets.dataKey, 'spool'), logger, { now });
+  const spool = await Spool.open(spoolDir(config, options.workerIndex ?? 0), subkey(secrets.dataKey, 'spool'), logger, { now });
   const transport = createOutboundTransport({
     target: config.outbound.target,
     heloName: hostname,
@@ -190,7 +195,10 @@ export async function startParley(config: Config, logger: Logger, options: Start
     dailyCap,
     quarantine,
     reloadPolicy,
-    metrics,
+    metrics: {
+      collect: options.clusterMetrics ? options.clusterMetrics(metrics.registry) : () => metrics.registry.metrics(),
+      contentType: metrics.registry.contentType,
+    },
   });
 
   const smtpPort = await smtp.listen();

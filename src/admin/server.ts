@@ -11,7 +11,6 @@ import { auditRoutes } from './routes/audit.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoute } from './routes/metrics.js';
 import { policyRoutes } from './routes/policy.js';
-import type { Metrics } from '../observability/metrics.js';
 import type { ReloadResult } from '../policy/policy-holder.js';
 import { limitsRoutes } from './routes/limits.js';
 import { orderRoutes } from './routes/orders.js';
@@ -29,7 +28,8 @@ export interface AdminDeps {
   quarantine?: QuarantineService;
   /** Policy reload; absent in tests of other routes. */
   reloadPolicy?: () => Promise<ReloadResult>;
-  metrics?: Metrics;
+  /** The metrics text of this process, or of the whole node when clustered. */
+  metrics?: { collect(): Promise<string>; contentType: string };
 }
 
 /** Builds the admin HTTP API (not yet listening): fastify, bearer roles, JSON schemas, OpenAPI. */
@@ -59,7 +59,7 @@ export async function buildAdminServer(deps: AdminDeps): Promise<FastifyInstance
   limitsRoutes(app, deps.directory.parties, deps.dailyCap);
   if (deps.quarantine) quarantineRoutes(app, deps.quarantine);
   if (deps.reloadPolicy) policyRoutes(app, deps.reloadPolicy);
-  if (deps.metrics) metricsRoute(app, deps.metrics.registry);
+  if (deps.metrics) metricsRoute(app, () => deps.metrics!.collect(), deps.metrics.contentType);
   auditRoutes(app, deps.store.audit);
   return app;
 }

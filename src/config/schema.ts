@@ -53,6 +53,13 @@ export const configSchema = z.object({
     doc: 'Public host name in the SMTP greeting and our Received header (default: the alias domain). Never the internal host name: it would reach the other party.',
   }),
   dataDir: setting(z.string().min(1), { env: 'PARLEY_DATA_DIR', kind: 'string', doc: 'Directory for the spool, the embedded store and generated dev secrets.' }),
+  // Each worker is a whole relay (SMTP, delivery, API) sharing the listening ports and the store; beyond 64
+  // processes a node is better split into several.
+  workers: setting(z.number().int().min(0).max(64), {
+    env: 'PARLEY_WORKERS',
+    kind: 'int',
+    doc: 'Relay processes on this node sharing the SMTP and API ports (0 = one per CPU core); each has its own spool.',
+  }),
   smtp: z.object({
     host: setting(host, { env: 'PARLEY_SMTP_HOST', kind: 'string', doc: 'Address the inbound SMTP server listens on.' }),
     port: setting(port, { env: 'PARLEY_SMTP_PORT', kind: 'int', doc: 'Port of the inbound SMTP server (25 in production).' }),

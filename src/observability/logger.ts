@@ -10,7 +10,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   return pino(
     {
       level,
-      base: { service: 'parley' },
+      base: { service: 'parley', pid: process.pid },
       redact: { paths: ['emails', '*.emails', 'email', '*.email', 'req.headers.authorization'], censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },

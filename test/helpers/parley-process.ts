@@ -35,6 +35,7 @@ export function processEnv(dataDir: string, extra: Record<string, string> = {}):
     PARLEY_SENDER_AUTH: 'off',
     PARLEY_RETRY_SCHEDULE: '1',
     PARLEY_LOG_LEVEL: 'info',
+    PARLEY_WORKERS: '1',
     ...extra,
   };
 }

@@ -122,7 +122,7 @@ describe('delivery faults', () => {
   it('when the spool cannot be written, then 452 4.3.1 and mail is accepted again once it can', async () => {
     const relay = await startRelay();
     const { sellerAlias } = await relay.seed();
-    const tmp = join(relay.config.dataDir, 'spool', 'tmp');
+    const tmp = join(relay.config.dataDir, 'spool', 'w0', 'tmp');
     rmSync(tmp, { recursive: true, force: true });
     // A file where the spool's directory should be: every write fails, as on a full or broken disk (root ignores chmod).
     writeFileSync(tmp, 'not a directory');

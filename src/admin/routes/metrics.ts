@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import type { Registry } from 'prom-client';
 
 /**
  * Prometheus scrape endpoint. Public like /healthz: the admin API listens on an internal address, and the
  * metrics carry only closed label sets (verdicts, reply codes, rule ids), never a party or an address.
+ * With several workers, `collect` gathers the whole node's numbers through the primary.
  */
-export function metricsRoute(app: FastifyInstance, registry: Registry): void {
+export function metricsRoute(app: FastifyInstance, collect: () => Promise<string>, contentType: string): void {
   app.get('/metrics', { schema: { tags: ['health'], summary: 'Prometheus metrics' } }, async (_req, reply) => {
-    const body = await registry.metrics();
-    return reply.type(registry.contentType).send(body);
+    const body = await collect();
+    return reply.type(contentType).send(body);
   });
 }

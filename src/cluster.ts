@@ -1,0 +1,135 @@
+import cluster, { type Worker } from 'node:cluster';
+import { mkdirSync, readdirSync, renameSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { AggregatorRegistry, type Registry } from 'prom-client';
+import { loadDkimKey, loadTls } from './config/key-material.js';
+import type { Config } from './config/schema.js';
+import { resolveSecrets } from './config/secrets.js';
+import type { Logger } from './observability/logger.js';
+
+const METRICS_REQUEST = 'parley:metrics';
+const METRICS_REPLY = 'parley:metrics:reply';
+/** A worker that dies is started again after this pause, so a crash loop does not spin the CPU. */
+const RESTART_DELAY_MS = 1_000;
+
+export function workerCount(config: Config): number {
+  return config.workers === 0 ? availableParallelism() : config.workers;
+}
+
+/** Which worker this process is (0 outside a cluster): it names the worker's own spool directory. */
+export function workerIndex(): number {
+  return Number(process.env.PARLEY_WORKER_INDEX ?? 0);
+}
+
+/**
+ * A worker's share of the node-wide connection limits: connections are spread round-robin over the workers,
+ * and each counts only its own, so each enforces its part of the node's limit.
+ */
+export function workerConfig(config: Config): Config {
+  const n = workerCount(config);
+  const share = (limit: number) => Math.max(1, Math.ceil(limit / n));
+  return Object.freeze({
+    ...config,
+    limits: Object.freeze({ ...config.limits, maxConnections: share(config.limits.maxConnections), maxConnectionsPerIp: share(config.limits.maxConnectionsPerIp) }),
+  });
+}
+
+export function spoolDir(config: Config, index: number): string {
+  return join(config.dataDir, 'spool', `w${index}`);
+}
+
+/**
+ * The primary of a multi-worker node: prepares what workers would race to create (generated secrets, keys,
+ * certificate), hands the spools of workers that no longer exist to those that do, forks the workers, restarts
+ * any that die, answers their metrics requests with the whole node's numbers, and passes signals on.
+ */
+export async function runPrimary(config: Config, logger: Logger): Promise<void> {
+  const count = workerCount(config);
+  resolveSecrets(config, logger);
+  loadDkimKey(config, logger);
+  await loadTls(config, logger);
+  adoptOrphanSpools(config, count, logger);
+
+  const aggregator = new AggregatorRegistry();
+  let stopping = false;
+  const fork = (index: number): Worker => {
+    const worker = cluster.fork({ PARLEY_WORKER_INDEX: String(index) });
+    worker.on('message', (message: { type?: string; id?: number }) => {
+      if (message?.type !== METRICS_REQUEST) return;
+      aggregator.clusterMetrics().then(
+        (body) => worker.send({ type: METRICS_REPLY, id: message.id, body }),
+        (err: Error) => worker.send({ type: METRICS_REPLY, id: message.id, error: err.message }),
+      );
+    });
+    worker.on('exit', (code, signal) => {
+      if (stopping) return;
+      logger.error({ worker: index, code, signal }, 'worker died; starting it again');
+      setTimeout(() => fork(index), RESTART_DELAY_MS);
+    });
+    return worker;
+  };
+  for (let i = 0; i < count; i++) fork(i);
+  logger.info({ workers: count }, 'parley primary started');
+
+  const workers = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
+  const stop = (signal: NodeJS.Signals) => {
+    stopping = true;
+    logger.info({ signal }, 'stopping workers');
+    for (const w of workers()) w.process.kill('SIGTERM');
+    const check = setInterval(() => {
+      if (workers().length === 0) {
+        clearInterval(check);
+        process.exit(0);
+      }
+    }, 50);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  process.on('SIGHUP', () => {
+    for (const w of workers()) w.process.kill('SIGHUP');
+  });
+}
+
+/** In a worker: the node's metrics, gathered by the primary from every worker. */
+export function clusterMetrics(registry: Registry): () => Promise<string> {
+  new AggregatorRegistry(); // installs the listener that answers the primary
+  AggregatorRegistry.setRegistries([registry]);
+  let next = 0;
+  const waiting = new Map<number, { resolve: (body: string) => void; reject: (err: Error) => void }>();
+  process.on('message', (message: { type?: string; id?: number; body?: string; error?: string }) => {
+    if (message?.type !== METRICS_REPLY || message.id === undefined) return;
+    const w = waiting.get(message.id);
+    waiting.delete(message.id);
+    if (message.error) w?.reject(new Error(message.error));
+    else w?.resolve(message.body ?? '');
+  });
+  return () =>
+    new Promise((resolve, reject) => {
+      const id = next++;
+      waiting.set(id, { resolve, reject });
+      process.send!({ type: METRICS_REQUEST, id });
+    });
+}
+
+/**
+ * With fewer workers than before, the spools of the missing ones would never be delivered: their messages move
+ * to a live worker's spool (message file first, metadata last, as the spool itself commits).
+ */
+function adoptOrphanSpools(config: Config, count: number, logger: Logger): void {
+  const root = join(config.dataDir, 'spool');
+  let dirs: string[];
+  try {
+    dirs = readdirSync(root).filter((d) => /^w\d+$/.test(d) && Number(d.slice(1)) >= count);
+  } catch {
+    return;
+  }
+  for (const dir of dirs) {
+    const target = spoolDir(config, Number(dir.slice(1)) % count);
+    const files = readdirSync(join(root, dir)).filter((f) => /\.(msg|meta)$/.test(f));
+    mkdirSync(target, { recursive: true, mode: 0o700 });
+    const ordered = [...files.filter((f) => f.endsWith('.msg')), ...files.filter((f) => f.endsWith('.meta'))];
+    for (const f of ordered) renameSync(join(root, dir, f), join(target, f));
+    if (files.length > 0) logger.info({ from: dir, to: target, messages: files.length / 2 }, 'adopted the spool of a worker that no longer runs');
+  }
+}

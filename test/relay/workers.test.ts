@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/env.js';
+import { simpleMessage } from '../helpers/parley.js';
+import { processEnv, spawnParley, type ParleyProcess } from '../helpers/parley-process.js';
+import { freePort } from '../helpers/redis-process.js';
+import { RawSmtpClient } from '../helpers/smtp-client.js';
+import { SmtpSink } from '../helpers/smtp-sink.js';
+
+const BUYER = 'jiwoo.kim@gmail.example';
+
+async function seed(p: ParleyProcess): Promise<string> {
+  await p.api('PUT', '/v1/parties/seller-blue', { role: 'seller', name: 'Blue Kettle Store', emails: ['owner@bluekettle.example'] });
+  await p.api('PUT', '/v1/parties/buyer-jiwoo', { role: 'buyer', name: 'Jiwoo', emails: [BUYER] });
+  return ((await p.api('POST', '/v1/orders', { orderId: 'o1', buyerId: 'buyer-jiwoo', sellerId: 'seller-blue', placedAt: '2026-11-20T00:00:00Z' })).json as { sellerAlias: string }).sellerAlias;
+}
+
+/** spawnParley returns at the first worker's start; mail should not go out before both listen. */
+async function bothStarted(p: ParleyProcess): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (p.logs.filter((l) => l.msg === 'parley started').length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+}
+
+async function sendOne(port: number, to: string, subject: string): Promise<number> {
+  const c = await RawSmtpClient.connect(port);
+  try {
+    await c.read();
+    await c.command('EHLO client.example');
+    const res = await c.transaction(BUYER, [to], simpleMessage({ from: BUYER, to, subject }));
+    return res.end?.code ?? 0;
+  } finally {
+    c.close();
+  }
+}
+
+describe('several workers on one node', () => {
+  it('when PARLEY_WORKERS=2, then both workers take mail on one port, share the store, and /metrics covers the node', async () => {
+    const sink = new SmtpSink();
+    await sink.start();
+    try {
+      const parley = await spawnParley(processEnv(tempDir(), { PARLEY_WORKERS: '2', PARLEY_MAX_CONNECTIONS_PER_IP: '100', PARLEY_OUTBOUND: `smtp://127.0.0.1:${sink.port}` }));
+      await bothStarted(parley);
+      const sellerAlias = await seed(parley);
+      const codes = await Promise.all(Array.from({ length: 24 }, (_, i) => sendOne(parley.smtpPort, sellerAlias, `m${i}`)));
+      expect(codes.every((c) => c === 250)).toBe(true);
+      await sink.waitFor(24);
+      const subjects = new Set(sink.received.map((m) => /^Subject: (.*)\r$/m.exec(m.raw.toString())![1]));
+      expect(subjects.size).toBe(24);
+
+      const accepted = parley.logs.filter((l) => l.msg === 'message queued');
+      expect(new Set(accepted.map((l) => l.worker))).toEqual(new Set([0, 1]));
+      const metrics = await fetch(`http://127.0.0.1:${parley.apiPort}/metrics`).then((r) => r.text());
+      expect(metrics).toMatch(/^parley_messages_total\{verdict="accepted",reason=""\} 24$/m);
+    } finally {
+      await sink.stop();
+    }
+  }, 60_000);
+
+  it('when a worker is killed, then the primary starts it again and its spool is delivered', async () => {
+    const farEnd = new SmtpSink();
+    const dataDir = tempDir();
+    farEnd.port = await freePort();
+    const parley = await spawnParley(processEnv(dataDir, { PARLEY_WORKERS: '2', PARLEY_OUTBOUND: `smtp://127.0.0.1:${farEnd.port}` }));
+    const sellerAlias = await seed(parley);
+    const codes = await Promise.all(Array.from({ length: 6 }, (_, i) => sendOne(parley.smtpPort, sellerAlias, `kept ${i}`)));
+    expect(codes.every((c) => c === 250)).toBe(true);
+
+    const started = () => parley.logs.filter((l) => l.msg === 'parley started');
+    await bothStarted(parley);
+    const pids = new Set(started().map((l) => l.pid as number));
+    expect(pids.size).toBe(2);
+    for (const pid of pids) process.kill(pid, 'SIGKILL');
+    const deadline = Date.now() + 20_000;
+    while (parley.logs.filter((l) => l.msg === 'parley started').length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(parley.logs.filter((l) => l.msg === 'parley started')).toHaveLength(4);
+
+    await farEnd.start();
+    try {
+      await farEnd.waitFor(6, 30_000);
+      expect(new Set(farEnd.received.map((m) => /^Subject: (.*)\r$/m.exec(m.raw.toString())![1])).size).toBe(6);
+    } finally {
+      await farEnd.stop();
+    }
+  }, 60_000);
+});
