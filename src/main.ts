@@ -93,6 +93,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
     timeZone: config.limits.capTimeZone,
     reply: config.limits.capReply,
     now,
+    leaseSeconds: DailyCap.leaseSecondsFor(config.limits),
     logger,
   });
 

@@ -28,14 +28,14 @@ export interface RelayDeps {
   describeRule(ruleId: string): string | undefined;
   quarantine: { hold(input: QuarantineInput): Promise<unknown> };
   notices: Pick<SenderNotices, 'held' | 'rejected'>;
-  dailyCap: Pick<DailyCap, 'consume' | 'release'>;
+  dailyCap: Pick<DailyCap, 'consume' | 'commit' | 'release'>;
   /** Messages per sending party and window, counted in the shared store. */
   partyRate: { check(partyId: string): Promise<void> };
   resolver: DnsResolver;
   decodeBounce(address: string): { queueId: string } | null;
   /** Handles a bounce that came back to one of our VERP addresses; resolves once its outcome is durable. */
   acceptBounce(queueId: string, raw: Buffer, log: Logger): Promise<void>;
-  metrics?: Pick<Metrics, 'messages' | 'policyFindings'>;
+  metrics?: Pick<Metrics, 'messages' | 'policyFindings' | 'capUtilisation'>;
   logger: Logger;
   now: () => number;
 }
@@ -60,8 +60,9 @@ export class RelayPipeline {
     // Once per transaction, and before the cap: a message refused for its rate must hold no cap unit.
     if (target.kind === 'alias' && !tx.target) await this.deps.partyRate.check(target.resolution.counterpart.id);
     if (target.kind === 'alias' && target.resolution.direction === 'seller_to_buyer' && !tx.capHeldFor) {
-      await this.deps.dailyCap.consume(target.resolution.counterpart.id, tx.id);
+      const usage = await this.deps.dailyCap.consume(target.resolution.counterpart.id, tx.id);
       tx.capHeldFor = target.resolution.counterpart.id;
+      this.deps.metrics?.capUtilisation.observe(usage.used / usage.cap);
     }
     tx.target ??= target;
   }
@@ -71,6 +72,7 @@ export class RelayPipeline {
       const verdict = await this.relay(tx, raw);
       tx.accepted = true;
       this.deps.metrics?.messages.inc({ verdict, reason: '' });
+      await this.commitCap(tx);
     } catch (err) {
       this.countRefusal(err);
       throw err;
@@ -84,6 +86,19 @@ export class RelayPipeline {
     const code = err instanceof ParleyError ? err.code : 'internal';
     const temporary = !(err instanceof ParleyError) || (err.smtp?.code ?? 451) < 500;
     this.deps.metrics.messages.inc({ verdict: code === 'policy_rejected' ? 'policy_rejected' : temporary ? 'deferred' : 'refused', reason: code });
+  }
+
+  /**
+   * The message is durably accepted: its cap unit stops being a lease. A store failure here must not turn
+   * the 250 into a 451 (the sender would send it twice); the lease then simply lapses, under-counting one.
+   */
+  private async commitCap(tx: Transaction): Promise<void> {
+    if (!tx.capHeldFor) return;
+    try {
+      await this.deps.dailyCap.commit(tx.capHeldFor, tx.id);
+    } catch (err) {
+      this.deps.logger.warn({ msgId: tx.id, err: (err as Error).message }, 'daily cap unit not committed; it lapses with its lease');
+    }
   }
 
   /** The transaction is over (refused, reset, disconnected or accepted): unaccepted mail gives its cap unit back. */

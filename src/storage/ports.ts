@@ -66,24 +66,72 @@ export interface DailyCapRecord {
 
 export interface CapConsumeResult {
   /**
-   * consumed: this call took a unit. held: the message already held one; nothing more was taken, so a
-   * retried call is safe. full: no unit left. no_cap: the day has no stored cap yet; store one, call again.
+   * consumed: this call took a unit. held: the message already held one (a live lease or a committed unit);
+   * nothing more was taken, so a retried call is safe. full: no unit left. no_cap: the day has no stored cap
+   * yet; store one, call again.
    */
   outcome: 'consumed' | 'held' | 'full' | 'no_cap';
-  /** Units held for the day after this call. */
+  /** Units counted for the day after this call: committed ones plus leases alive at `now`. */
   used: number;
   cap: number;
 }
 
-/** Per seller-day units of the daily cap. Each operation is atomic across every node sharing the store. */
+/**
+ * A pending unit: it counts until `until` and then frees itself unless committed first, so a node that
+ * crashes between taking a unit (RCPT) and accepting the message (250) cannot keep it for the rest of the day.
+ * Instants are milliseconds since the epoch on the caller's clock, the same clock that chose the day: every
+ * node judges every lease of the day by its own `now`, so node clocks must agree to well within the margin
+ * the lease has beyond the longest SMTP session (see DailyCap.leaseSecondsFor).
+ */
+export interface CapLease {
+  /** The caller's current instant; leases with until <= now no longer count and are dropped. */
+  now: number;
+  /** The instant this unit stops counting unless committed. */
+  until: number;
+}
+
+export interface CapCommitResult {
+  /**
+   * committed: the message held a live lease (now permanent) or was committed already.
+   * late: its lease had expired, or was already dropped and ifMissing was 'record'; it is committed all the
+   * same, even past the cap, because the message was sent: a count one too high beats a sent message uncounted.
+   * missing: the message holds nothing that day (never took a unit, was released, or its lease was dropped); nothing changed.
+   * no_cap: the day has no stored cap (never fixed, or expired); nothing changed.
+   */
+  outcome: 'committed' | 'late' | 'missing' | 'no_cap';
+  /** Units counted for the day after this call. */
+  used: number;
+}
+
+/**
+ * Per seller-day units of the daily cap. Each operation is atomic across every node sharing the store.
+ * A unit is either a lease (pending, counted until it expires) or committed (counted until the day's data
+ * expires). `now` arguments default to the adapter's clock; the day's own lifetime (ttlSeconds) is always
+ * kept by the store's clock (Redis key expiry, or the embedded store's clock).
+ */
 export interface CapStore {
   /** Stores the record for (sellerId, record.day) unless one exists; returns what is stored (first writer wins). */
   getOrSetCap(sellerId: string, record: DailyCapRecord, ttlSeconds: number): Promise<{ record: DailyCapRecord; created: boolean }>;
-  /** Takes one unit for messageId if fewer than the stored cap are held; the day's data lives ttlSeconds from its first unit. */
-  consume(sellerId: string, day: string, messageId: string, ttlSeconds: number): Promise<CapConsumeResult>;
-  /** Gives back the unit messageId holds; releasing twice, or an id that holds nothing, gives back nothing. */
-  release(sellerId: string, day: string, messageId: string): Promise<{ released: boolean; used: number }>;
-  usage(sellerId: string, day: string): Promise<{ record: DailyCapRecord | null; used: number }>;
+  /**
+   * Takes one unit for messageId if fewer than the stored cap are counted; the day's units live ttlSeconds
+   * from the call that first stores one. With a lease the unit is pending until lease.until (a held lease is
+   * extended to a later until, never shortened, and a committed unit stays committed); without one it is
+   * committed at once. Expired leases of the day are dropped first.
+   */
+  consume(sellerId: string, day: string, messageId: string, ttlSeconds: number, lease?: CapLease): Promise<CapConsumeResult>;
+  /**
+   * Makes messageId's unit permanent. Idempotent. A lease that expired but is still stored is committed
+   * ('late'); one already dropped is recorded anew only with ifMissing 'record' (default 'skip'), which lets
+   * the caller look for the lease on another day first.
+   */
+  commit(sellerId: string, day: string, messageId: string, options?: { now?: number; ifMissing?: 'skip' | 'record' }): Promise<CapCommitResult>;
+  /**
+   * Gives back the unit messageId holds, pending or committed; releasing twice, an id that holds nothing, or
+   * one whose lease has expired, gives back nothing.
+   */
+  release(sellerId: string, day: string, messageId: string, now?: number): Promise<{ released: boolean; used: number }>;
+  /** The day's record and its units counted at `now` (committed plus live leases). */
+  usage(sellerId: string, day: string, now?: number): Promise<{ record: DailyCapRecord | null; used: number }>;
 }
 
 export interface RateHit {

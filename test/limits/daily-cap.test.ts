@@ -25,11 +25,15 @@ function sharedStores(kind: Kind): [Store, Store] {
   return stores;
 }
 
+/** A lease of 15 minutes: what a 10-minute session timeout gives (600 + 300). */
+const LEASE_SECONDS = 900;
+const LEASE_MS = LEASE_SECONDS * 1000;
+
 interface Setup {
   store: Store;
   cap: DailyCap;
   clock: { now: number };
-  logged: { msg: string; fields: Record<string, unknown> }[];
+  logged: { level: 'info' | 'warn'; msg: string; fields: Record<string, unknown> }[];
   order(id: string, placedAtIso: string, sellerId?: string): Promise<void>;
 }
 
@@ -43,7 +47,11 @@ function setup(kind: Kind, options: { timeZone?: string; reply?: CapReply; at?: 
     timeZone: options.timeZone ?? 'UTC',
     reply: options.reply ?? 'permanent',
     now: () => clock.now,
-    logger: { info: (fields: Record<string, unknown>, msg: string) => logged.push({ msg, fields }) } as never,
+    leaseSeconds: LEASE_SECONDS,
+    logger: {
+      info: (fields: Record<string, unknown>, msg: string) => logged.push({ level: 'info', msg, fields }),
+      warn: (fields: Record<string, unknown>, msg: string) => logged.push({ level: 'warn', msg, fields }),
+    } as never,
   });
   const order = async (id: string, placedAtIso: string, sellerId = 's1') => {
     await store.orders.recordOrder({ orderId: id, buyerId: 'b1', sellerId, placedAt: Date.parse(placedAtIso) });
@@ -97,7 +105,7 @@ for (const kind of ['redis', 'embedded'] as const) {
     it('when cap 600 meets 625 concurrent messages across two nodes, then exactly 600 pass and 25 get the 5.4.5 reply', async () => {
       const [a, b] = sharedStores(kind);
       const now = () => Date.parse('2026-11-23T10:00:00Z');
-      const nodes = [a, b].map((store) => new DailyCap({ store, windowDays: 30, timeZone: 'UTC', reply: 'permanent', now }));
+      const nodes = [a, b].map((store) => new DailyCap({ store, windowDays: 30, timeZone: 'UTC', reply: 'permanent', now, leaseSeconds: LEASE_SECONDS }));
       const results = await Promise.allSettled(Array.from({ length: 625 }, (_, i) => nodes[i % 2]!.consume('s1', `msg-${i}`)));
       const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => refusal(r.reason));
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(600);
@@ -166,6 +174,74 @@ for (const kind of ['redis', 'embedded'] as const) {
       expect((await store.caps.usage('s1', '2026-11-24')).used).toBe(1);
     });
 
+    it('when a message takes a unit and is never committed (its node died), then the unit counts until the lease ends and is then free', async () => {
+      const { cap, store, clock } = setup(kind);
+      await store.caps.getOrSetCap('s1', { day: '2026-11-23', cap: 2, averageDailyOrders: 0, windowDays: 30, computedAt: 0 }, 86_400);
+      await cap.consume('s1', 'm1');
+      await cap.consume('s1', 'm2');
+      await expect(cap.consume('s1', 'm3')).rejects.toThrow(/daily cap of 2/);
+      clock.now += LEASE_MS - 1;
+      expect(await cap.limits('s1')).toMatchObject({ sentToday: 2, remaining: 0 });
+      clock.now += 1;
+      expect(await cap.limits('s1')).toMatchObject({ sentToday: 0, remaining: 2 });
+      await cap.consume('s1', 'm3');
+      await cap.consume('s1', 'm4');
+      expect(await cap.limits('s1')).toMatchObject({ sentToday: 2, remaining: 0 });
+    });
+
+    it('when a message is committed, then it still counts after its lease would have ended, and committing twice counts it once', async () => {
+      const { cap, clock, logged } = setup(kind);
+      await cap.consume('s1', 'm1');
+      await cap.commit('s1', 'm1');
+      await cap.commit('s1', 'm1');
+      clock.now += 10 * LEASE_MS;
+      expect(await cap.limits('s1')).toMatchObject({ sentToday: 1, remaining: 599 });
+      expect(logged.filter((l) => l.level === 'warn')).toEqual([]);
+    });
+
+    it('when limits are read, then sentToday counts committed messages plus leases still running, not released or ended ones', async () => {
+      const { cap, clock } = setup(kind);
+      await cap.consume('s1', 'committed');
+      await cap.commit('s1', 'committed');
+      await cap.consume('s1', 'released');
+      await cap.release('s1', 'released');
+      await cap.consume('s1', 'in-flight');
+      clock.now += LEASE_MS / 2;
+      await cap.consume('s1', 'later');
+      expect(await cap.limits('s1')).toMatchObject({ cap: 600, sentToday: 3, remaining: 597 });
+      clock.now += LEASE_MS / 2;
+      expect(await cap.limits('s1')).toMatchObject({ sentToday: 2, remaining: 598 });
+      clock.now += LEASE_MS / 2;
+      expect(await cap.limits('s1')).toMatchObject({ sentToday: 1, remaining: 599 });
+    });
+
+    it('when a commit comes after the lease ended, then the message is counted anyway, past the cap if need be, and a warning names it', async () => {
+      const { cap, store, clock, logged } = setup(kind);
+      await store.caps.getOrSetCap('s1', { day: '2026-11-23', cap: 1, averageDailyOrders: 0, windowDays: 30, computedAt: 0 }, 86_400);
+      await cap.consume('s1', 'slow');
+      clock.now += LEASE_MS;
+      // Its unit is free, so another message takes it (and drops the ended lease on the way).
+      await cap.consume('s1', 'next');
+      await cap.commit('s1', 'slow');
+      await cap.commit('s1', 'next');
+      expect(await cap.limits('s1')).toMatchObject({ cap: 1, sentToday: 2, remaining: 0 });
+      expect(logged.filter((l) => l.level === 'warn')).toEqual([
+        { level: 'warn', msg: 'daily cap lease ended before commit; message counted anyway', fields: { sellerId: 's1', msgId: 'slow', used: 2, leaseSeconds: LEASE_SECONDS } },
+      ]);
+    });
+
+    it('when a message counted before midnight is committed after it, then yesterday keeps the unit for good and today is untouched', async () => {
+      const { cap, store, clock } = setup(kind, { at: '2026-11-23T23:59:50Z' });
+      await cap.consume('s1', 'straddler');
+      clock.now = Date.parse('2026-11-24T00:00:10Z');
+      await cap.consume('s1', 'fresh');
+      await cap.commit('s1', 'straddler');
+      clock.now += LEASE_MS;
+      expect((await store.caps.usage('s1', '2026-11-23', clock.now)).used).toBe(1);
+      expect((await store.caps.usage('s1', '2026-11-24', clock.now)).used).toBe(0);
+      expect((await cap.limits('s1')).sentToday).toBe(0);
+    });
+
     it('when many messages arrive before the day has a cap, then it is computed and logged once', async () => {
       const { cap, logged } = setup(kind);
       await Promise.all(Array.from({ length: 20 }, (_, i) => cap.consume('s1', `m${i}`)));
@@ -176,9 +252,19 @@ for (const kind of ['redis', 'embedded'] as const) {
 }
 
 describe('daily cap settings', () => {
+  const base = { store: {} as Store, windowDays: 30, timeZone: 'UTC', reply: 'permanent' as const, now: Date.now, leaseSeconds: LEASE_SECONDS };
+
   it('when the window is not a whole number of days, then construction fails', () => {
-    const store = {} as Store;
-    expect(() => new DailyCap({ store, windowDays: 0, timeZone: 'UTC', reply: 'permanent', now: Date.now })).toThrow(/windowDays/);
-    expect(() => new DailyCap({ store, windowDays: 1.5, timeZone: 'UTC', reply: 'permanent', now: Date.now })).toThrow(/windowDays/);
+    expect(() => new DailyCap({ ...base, windowDays: 0 })).toThrow(/windowDays/);
+    expect(() => new DailyCap({ ...base, windowDays: 1.5 })).toThrow(/windowDays/);
+  });
+
+  it('when the lease is not a whole positive number of seconds, then construction fails', () => {
+    expect(() => new DailyCap({ ...base, leaseSeconds: 0 })).toThrow(/leaseSeconds/);
+    expect(() => new DailyCap({ ...base, leaseSeconds: 2.5 })).toThrow(/leaseSeconds/);
+  });
+
+  it('when the lease is derived from the config, then it outlives the SMTP session by five minutes', () => {
+    expect(DailyCap.leaseSecondsFor({ sessionTimeoutSeconds: 1800 })).toBe(2100);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DailyCap } from '../../src/limits/daily-cap.js';
 import { redisUrl, tempDir, testSecrets, uniquePrefix } from '../helpers/env.js';
 import { simpleMessage, startRelay } from '../helpers/parley.js';
 import { processEnv, spawnParley } from '../helpers/parley-process.js';
@@ -73,6 +74,48 @@ describe('daily cap across nodes', () => {
       await sink.stop();
     }
   }, 120_000);
+
+  it('when a relay process dies between RCPT and 250, then its units count until their leases end and the full cap is then back', async () => {
+    const prefix = uniquePrefix();
+    const sessionTimeoutSeconds = 60;
+    const crashing = await spawnParley(
+      processEnv(tempDir(), { PARLEY_REDIS_URL: redisUrl(), PARLEY_REDIS_PREFIX: prefix, PARLEY_SMTP_SESSION_TIMEOUT: String(sessionTimeoutSeconds) }),
+    );
+    await crashing.api('PUT', '/v1/parties/seller-blue', { role: 'seller', name: 'Blue Kettle Store', emails: [SELLER] });
+    await crashing.api('PUT', '/v1/parties/buyer-jiwoo', { role: 'buyer', name: 'Jiwoo', emails: ['jiwoo.kim@gmail.example'] });
+    // An order older than the window: the cap is 600 on whichever day the moved clock lands.
+    const placedAt = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    const order = (await crashing.api('POST', '/v1/orders', { orderId: 'o1', buyerId: 'buyer-jiwoo', sellerId: 'seller-blue', placedAt })).json as { buyerAlias: string };
+    const clients = await Promise.all(Array.from({ length: 3 }, () => RawSmtpClient.connect(crashing.smtpPort)));
+    for (const c of clients) {
+      await c.read();
+      await c.command('EHLO seller-pc.example');
+      expect((await c.command(`MAIL FROM:<${SELLER}>`)).code).toBe(250);
+      expect((await c.command(`RCPT TO:<${order.buyerAlias}>`)).code).toBe(250);
+    }
+    // Killed mid-transaction: no 250, no release, no commit.
+    await crashing.kill('SIGKILL');
+    for (const c of clients) c.close();
+
+    // Another node on the same Redis, whose clock the test moves instead of waiting out the lease.
+    let clock = Date.now();
+    const survivor = await startRelay({ store: 'redis', overrides: { redis: { keyPrefix: prefix } }, start: { now: () => clock } });
+    const limits = async () => (await survivor.parley.api.inject({ url: '/v1/sellers/seller-blue/limits', headers: ADMIN })).json() as { cap: number; sentToday: number; remaining: number };
+    expect(await limits()).toMatchObject({ cap: CAP, sentToday: 3, remaining: CAP - 3 });
+    clock += DailyCap.leaseSecondsFor({ sessionTimeoutSeconds }) * 1000;
+    expect(await limits()).toMatchObject({ cap: CAP, sentToday: 0, remaining: CAP });
+  }, 60_000);
+
+  it('when a seller message is accepted, then its unit is committed and still counts after the lease would have ended', async () => {
+    let clock = Date.now();
+    const relay = await startRelay({ start: { now: () => clock } });
+    const { buyerAlias } = await relay.seed();
+    const c = await relay.client();
+    expect((await c.transaction(SELLER, [buyerAlias], simpleMessage({ from: SELLER, to: buyerAlias }))).end?.code).toBe(250);
+    clock += DailyCap.leaseSecondsFor(relay.config.limits) * 1000 + 60_000;
+    const limits = (await relay.parley.api.inject({ url: '/v1/sellers/seller-blue/limits', headers: ADMIN })).json() as { sentToday: number };
+    expect(limits.sentToday).toBe(1);
+  });
 
   it('when one embedded-store relay gets N + 25 concurrent messages, then exactly N are accepted', async () => {
     const relay = await startRelay({ overrides: FLOOD_LIMITS });

@@ -43,6 +43,10 @@ const capRecord = (cap: number, day = '2026-11-23', over: Partial<DailyCapRecord
 });
 
 const DAY_TTL = 3 * 86_400;
+const DAY = '2026-11-23';
+/** Lease instants are the caller's clock, so a test moves time by passing a later `now`; no waiting. */
+const T0 = Date.UTC(2026, 10, 23, 10);
+const lease = (atMs: number, forMs: number) => ({ now: T0 + atMs, until: T0 + atMs + forMs });
 
 async function consumeMany(store: Store, sellerId: string, day: string, ids: string[]) {
   return Promise.all(ids.map((id) => store.caps.consume(sellerId, day, id, DAY_TTL)));
@@ -234,6 +238,131 @@ export function storeContract(name: string, open: StoreFactory): void {
       expect(await store.caps.consume('s1', '2026-11-24', 'm2', DAY_TTL)).toEqual({ outcome: 'consumed', used: 1, cap: 3 });
       // The earlier day stays readable for audit until it expires.
       expect(await store.caps.usage('s1', '2026-11-23')).toEqual({ record: capRecord(1, '2026-11-23'), used: 1 });
+    });
+
+    it('when a unit is taken on a lease, then it counts until the lease ends and then frees itself', async () => {
+      const store = await open();
+      await store.caps.getOrSetCap('s1', capRecord(1), DAY_TTL);
+      expect(await store.caps.consume('s1', DAY, 'm1', DAY_TTL, lease(0, 1_000))).toEqual({ outcome: 'consumed', used: 1, cap: 1 });
+      expect((await store.caps.usage('s1', DAY, T0 + 999)).used).toBe(1);
+      expect(await store.caps.consume('s1', DAY, 'm2', DAY_TTL, lease(999, 1_000))).toEqual({ outcome: 'full', used: 1, cap: 1 });
+      // A lease ends at its instant: at `until` it no longer counts.
+      expect(await store.caps.usage('s1', DAY, T0 + 1_000)).toEqual({ record: capRecord(1), used: 0 });
+      expect(await store.caps.consume('s1', DAY, 'm2', DAY_TTL, lease(1_000, 1_000))).toEqual({ outcome: 'consumed', used: 1, cap: 1 });
+      // The expired lease held nothing any more, so releasing it gives nothing back.
+      expect(await store.caps.release('s1', DAY, 'm1', T0 + 1_000)).toEqual({ released: false, used: 1 });
+    });
+
+    it('when a held lease is taken again, then a later end extends it and an earlier one never shortens it', async () => {
+      const store = await open();
+      await store.caps.getOrSetCap('s1', capRecord(2), DAY_TTL);
+      await store.caps.consume('s1', DAY, 'm1', DAY_TTL, lease(0, 1_000));
+      expect(await store.caps.consume('s1', DAY, 'm1', DAY_TTL, lease(500, 5_000))).toEqual({ outcome: 'held', used: 1, cap: 2 });
+      expect(await store.caps.consume('s1', DAY, 'm1', DAY_TTL, lease(600, 100))).toEqual({ outcome: 'held', used: 1, cap: 2 });
+      expect((await store.caps.usage('s1', DAY, T0 + 5_499)).used).toBe(1);
+      expect((await store.caps.usage('s1', DAY, T0 + 5_500)).used).toBe(0);
+    });
+
+    it('when a leased unit is committed, then it counts past the end of its lease, and taking it again never turns it back into a lease', async () => {
+      const store = await open();
+      await store.caps.getOrSetCap('s1', capRecord(2), DAY_TTL);
+      await store.caps.consume('s1', DAY, 'm1', DAY_TTL, lease(0, 1_000));
+      expect(await store.caps.commit('s1', DAY, 'm1', { now: T0 + 500 })).toEqual({ outcome: 'committed', used: 1 });
+      expect(await store.caps.commit('s1', DAY, 'm1', { now: T0 + 600 })).toEqual({ outcome: 'committed', used: 1 });
+      expect((await store.caps.usage('s1', DAY, T0 + 10_000)).used).toBe(1);
+      expect(await store.caps.consume('s1', DAY, 'm1', DAY_TTL, lease(10_000, 1_000))).toEqual({ outcome: 'held', used: 1, cap: 2 });
+      expect(await store.caps.consume('s1', DAY, 'm2', DAY_TTL, lease(10_000, 1_000))).toEqual({ outcome: 'consumed', used: 2, cap: 2 });
+      expect((await store.caps.consume('s1', DAY, 'm3', DAY_TTL, lease(10_000, 1_000))).outcome).toBe('full');
+      // m2's lease ends; m1 stays.
+      expect((await store.caps.usage('s1', DAY, T0 + 1_000_000)).used).toBe(1);
+      expect(await store.caps.consume('s1', DAY, 'm3', DAY_TTL, lease(1_000_000, 1_000))).toEqual({ outcome: 'consumed', used: 2, cap: 2 });
+    });
+
+    it('when a commit comes after the lease ended but before it was dropped, then the message is counted on its day', async () => {
+      const store = await open();
+      await store.caps.getOrSetCap('s1', capRecord(1), DAY_TTL);
+      await store.caps.consume('s1', DAY, 'm1', DAY_TTL, lease(0, 1_000));
+      expect((await store.caps.usage('s1', DAY, T0 + 2_000)).used).toBe(0);
+      expect(await store.caps.commit('s1', DAY, 'm1', { now: T0 + 2_000 })).toEqual({ outcome: 'late', used: 1 });
+      expect((await store.caps.usage('s1', DAY, T0 + 1_000_000)).used).toBe(1);
+      expect((await store.caps.consume('s1', DAY, 'm2', DAY_TTL, lease(1_000_000, 1_000))).outcome).toBe('full');
+    });
+
+    it('when a commit comes after the lease was dropped, then it changes nothing unless asked to record, and then counts past the cap', async () => {
+      const store = await open();
+      await store.caps.getOrSetCap('s1', capRecord(1), DAY_TTL);
+      await store.caps.consume('s1', DAY, 'm1', DAY_TTL, lease(0, 1_000));
+      // m2 takes the unit m1's ended lease freed; m1's lease is dropped on the way.
+      expect(await store.caps.consume('s1', DAY, 'm2', DAY_TTL, lease(1_500, 1_000))).toEqual({ outcome: 'consumed', used: 1, cap: 1 });
+      expect(await store.caps.commit('s1', DAY, 'm1', { now: T0 + 1_600 })).toEqual({ outcome: 'missing', used: 1 });
+      expect(await store.caps.commit('s1', DAY, 'm1', { now: T0 + 1_600, ifMissing: 'record' })).toEqual({ outcome: 'late', used: 2 });
+      expect(await store.caps.commit('s1', DAY, 'm1', { now: T0 + 1_700, ifMissing: 'record' })).toEqual({ outcome: 'committed', used: 2 });
+      expect(await store.caps.consume('s1', DAY, 'm3', DAY_TTL, lease(1_700, 1_000))).toEqual({ outcome: 'full', used: 2, cap: 1 });
+      // After every lease has ended the recorded message still counts, on its own.
+      expect((await store.caps.usage('s1', DAY, T0 + 1_000_000)).used).toBe(1);
+    });
+
+    it('when a day has no cap, then commit answers no_cap and records nothing', async () => {
+      const store = await open();
+      expect(await store.caps.commit('s1', DAY, 'm1', { now: T0, ifMissing: 'record' })).toEqual({ outcome: 'no_cap', used: 0 });
+      await store.caps.getOrSetCap('s1', capRecord(1), DAY_TTL);
+      expect(await store.caps.usage('s1', DAY, T0)).toEqual({ record: capRecord(1), used: 0 });
+    });
+
+    it('when a pending and a committed unit are released, then each comes back once and a released message cannot be committed', async () => {
+      const store = await open();
+      await store.caps.getOrSetCap('s1', capRecord(2), DAY_TTL);
+      await store.caps.consume('s1', DAY, 'pending', DAY_TTL, lease(0, 60_000));
+      await store.caps.consume('s1', DAY, 'sent', DAY_TTL, lease(0, 60_000));
+      await store.caps.commit('s1', DAY, 'sent', { now: T0 });
+      expect(await store.caps.release('s1', DAY, 'pending', T0 + 1)).toEqual({ released: true, used: 1 });
+      expect(await store.caps.release('s1', DAY, 'pending', T0 + 1)).toEqual({ released: false, used: 1 });
+      expect(await store.caps.release('s1', DAY, 'sent', T0 + 1)).toEqual({ released: true, used: 0 });
+      expect(await store.caps.release('s1', DAY, 'sent', T0 + 1)).toEqual({ released: false, used: 0 });
+      expect(await store.caps.commit('s1', DAY, 'pending', { now: T0 + 2 })).toEqual({ outcome: 'missing', used: 0 });
+      expect(await store.caps.usage('s1', DAY, T0 + 2)).toEqual({ record: capRecord(2), used: 0 });
+    });
+
+    it('when cap N meets N + 25 concurrent leased consumes over ended leases, then exactly N succeed and the count is N', async () => {
+      const store = await open();
+      const n = 40;
+      await store.caps.getOrSetCap('s1', capRecord(n), DAY_TTL);
+      // Ended leases of a dead node fill half the day; they must neither block nor be counted.
+      await Promise.all(Array.from({ length: n / 2 }, (_, i) => store.caps.consume('s1', DAY, `dead-${i}`, DAY_TTL, lease(0, 1_000))));
+      const results = await Promise.all(Array.from({ length: n + 25 }, (_, i) => store.caps.consume('s1', DAY, `msg-${i}`, DAY_TTL, lease(2_000, 60_000))));
+      expect(results.filter((r) => r.outcome === 'consumed')).toHaveLength(n);
+      expect(results.filter((r) => r.outcome === 'full')).toHaveLength(25);
+      expect(results.every((r) => r.used <= n && r.cap === n)).toBe(true);
+      expect((await store.caps.usage('s1', DAY, T0 + 2_000)).used).toBe(n);
+    });
+
+    it('when commits race with consumes at the cap, then the count stays exact', async () => {
+      const store = await open();
+      const n = 30;
+      await store.caps.getOrSetCap('s1', capRecord(n), DAY_TTL);
+      const ids = Array.from({ length: n }, (_, i) => `m${i}`);
+      await Promise.all(ids.map((id) => store.caps.consume('s1', DAY, id, DAY_TTL, lease(0, 60_000))));
+      const commits = ids.map((id) => store.caps.commit('s1', DAY, id, { now: T0 + 1 }));
+      const latecomers = Array.from({ length: 25 }, (_, i) => store.caps.consume('s1', DAY, `late${i}`, DAY_TTL, lease(1, 60_000)));
+      const [committed, late] = await Promise.all([Promise.all(commits), Promise.all(latecomers)]);
+      expect(committed.every((r) => r.outcome === 'committed')).toBe(true);
+      expect(late.every((r) => r.outcome === 'full')).toBe(true);
+      expect((await store.caps.usage('s1', DAY, T0 + 1_000_000)).used).toBe(n);
+    });
+
+    it('when a node takes the whole cap on leases and dies before committing, then the full cap is free once the leases end', async () => {
+      const store = await open();
+      const n = 30;
+      await store.caps.getOrSetCap('s1', capRecord(n), DAY_TTL);
+      const taken = await Promise.all(Array.from({ length: n }, (_, i) => store.caps.consume('s1', DAY, `crashed-${i}`, DAY_TTL, lease(0, 5_000))));
+      expect(taken.every((r) => r.outcome === 'consumed')).toBe(true);
+      expect((await store.caps.consume('s1', DAY, 'blocked', DAY_TTL, lease(4_999, 5_000))).outcome).toBe('full');
+      // No commit, no release: the node is gone. Another node, once the leases have ended:
+      expect((await store.caps.usage('s1', DAY, T0 + 5_000)).used).toBe(0);
+      const after = await Promise.all(Array.from({ length: n + 1 }, (_, i) => store.caps.consume('s1', DAY, `fresh-${i}`, DAY_TTL, lease(5_000, 5_000))));
+      expect(after.filter((r) => r.outcome === 'consumed')).toHaveLength(n);
+      expect(after.filter((r) => r.outcome === 'full')).toHaveLength(1);
+      expect((await store.caps.usage('s1', DAY, T0 + 5_000)).used).toBe(n);
     });
 
     it('when a thread entry is remembered, then it is found by relay id and by original hash, and unknown ids are null', async () => {

@@ -11,8 +11,12 @@ export const keys = {
   sellerOrders: (sellerId: string) => `{s:${sellerId}}:orders`,
   /** Hash: the seller's stored cap record for one day (see DailyCapRecord). */
   capRecord: (sellerId: string, day: string) => `{s:${sellerId}}:cap:${day}`,
-  /** Set: message ids holding a unit of that day's cap; its size is the day's usage. */
-  capHolders: (sellerId: string, day: string) => `{s:${sellerId}}:cap:${day}:held`,
+  /**
+   * Sorted set: message ids holding a unit of that day's cap, scored by the instant (ms) their lease ends, +inf
+   * once committed; members scored above now are the day's usage. The plain set it
+   * replaced was `:held`; the name changed with the type so a leftover set cannot make the scripts fail with WRONGTYPE.
+   */
+  capHolders: (sellerId: string, day: string) => `{s:${sellerId}}:cap:${day}:leases`,
   threadByRelay: (pairId: string, relayId: string) => `{p:${pairId}}:tr:${relayId}`,
   threadByOriginal: (pairId: string, hash: string) => `{p:${pairId}}:to:${hash}`,
   bounce: (queueId: string) => `bounce:${queueId}`,

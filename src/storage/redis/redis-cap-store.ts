@@ -1,10 +1,13 @@
 import { guard } from '../guard.js';
-import type { CapConsumeResult, CapStore, DailyCapRecord } from '../ports.js';
+import type { CapCommitResult, CapConsumeResult, CapLease, CapStore, DailyCapRecord } from '../ports.js';
 import type { RedisClient } from './client.js';
 import { defineScript, type ScriptCall } from './define-script.js';
 import { keys } from './keys.js';
 
 const CONSUME_OUTCOMES: Record<number, CapConsumeResult['outcome']> = { 1: 'consumed', 2: 'held', 0: 'full', [-1]: 'no_cap' };
+const COMMIT_OUTCOMES: Record<number, CapCommitResult['outcome']> = { 1: 'committed', 2: 'late', 0: 'missing', [-1]: 'no_cap' };
+/** The score of a committed unit: it never expires as a lease, only with the day's key. */
+const COMMITTED = '+inf';
 
 function recordFields(record: DailyCapRecord): string[] {
   return [
@@ -38,15 +41,24 @@ function hashFromFlat(flat: string[]): Record<string, string> {
   return hash;
 }
 
-/** Both keys of a seller-day carry the seller's hash tag, so every script touches one Cluster slot. */
+/**
+ * Both keys of a seller-day carry the seller's hash tag, so every script touches one Cluster slot.
+ * Leases are judged by the caller's `now` (default: this node's clock), never by the server's TIME:
+ * see CapLease in ../ports.ts.
+ */
 export class RedisCapStore implements CapStore {
   private readonly getOrSetScript: ScriptCall;
   private readonly consumeScript: ScriptCall;
+  private readonly commitScript: ScriptCall;
   private readonly releaseScript: ScriptCall;
 
-  constructor(private readonly redis: RedisClient) {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly now: () => number = Date.now,
+  ) {
     this.getOrSetScript = defineScript(redis, 'cap-get-or-set.lua', 'parleyCapGetOrSet', 1);
     this.consumeScript = defineScript(redis, 'cap-consume.lua', 'parleyCapConsume', 2);
+    this.commitScript = defineScript(redis, 'cap-commit.lua', 'parleyCapCommit', 2);
     this.releaseScript = defineScript(redis, 'cap-release.lua', 'parleyCapRelease', 1);
   }
 
@@ -60,13 +72,15 @@ export class RedisCapStore implements CapStore {
     });
   }
 
-  consume(sellerId: string, day: string, messageId: string, ttlSeconds: number): Promise<CapConsumeResult> {
+  consume(sellerId: string, day: string, messageId: string, ttlSeconds: number, lease?: CapLease): Promise<CapConsumeResult> {
     return guard('consumeCap', async () => {
       const [status, used, cap] = (await this.consumeScript(
         keys.capRecord(sellerId, day),
         keys.capHolders(sellerId, day),
         messageId,
         ttlSeconds * 1000,
+        lease?.now ?? this.now(),
+        lease?.until ?? COMMITTED,
       )) as [number, number, number];
       const outcome = CONSUME_OUTCOMES[status];
       if (!outcome) throw new Error(`cap-consume.lua answered unknown status ${status}`);
@@ -74,17 +88,39 @@ export class RedisCapStore implements CapStore {
     });
   }
 
-  release(sellerId: string, day: string, messageId: string): Promise<{ released: boolean; used: number }> {
+  commit(sellerId: string, day: string, messageId: string, options: { now?: number; ifMissing?: 'skip' | 'record' } = {}): Promise<CapCommitResult> {
+    return guard('commitCap', async () => {
+      const [status, used] = (await this.commitScript(
+        keys.capRecord(sellerId, day),
+        keys.capHolders(sellerId, day),
+        messageId,
+        options.now ?? this.now(),
+        options.ifMissing === 'record' ? 1 : 0,
+      )) as [number, number];
+      const outcome = COMMIT_OUTCOMES[status];
+      if (!outcome) throw new Error(`cap-commit.lua answered unknown status ${status}`);
+      return { outcome, used };
+    });
+  }
+
+  release(sellerId: string, day: string, messageId: string, now = this.now()): Promise<{ released: boolean; used: number }> {
     return guard('releaseCap', async () => {
-      const [released, used] = (await this.releaseScript(keys.capHolders(sellerId, day), messageId)) as [number, number];
+      const [released, used] = (await this.releaseScript(keys.capHolders(sellerId, day), messageId, now)) as [number, number];
       return { released: released === 1, used };
     });
   }
 
-  /** One MULTI, so the record and the count are read at the same instant (same slot, so Cluster allows it). */
-  usage(sellerId: string, day: string): Promise<{ record: DailyCapRecord | null; used: number }> {
+  /**
+   * One MULTI, so the record and the count are read at the same instant (same slot, so Cluster allows it).
+   * Read-only: expired leases are skipped here and dropped by the next write.
+   */
+  usage(sellerId: string, day: string, now = this.now()): Promise<{ record: DailyCapRecord | null; used: number }> {
     return guard('capUsage', async () => {
-      const replies = await this.redis.multi().hgetall(keys.capRecord(sellerId, day)).scard(keys.capHolders(sellerId, day)).exec();
+      const replies = await this.redis
+        .multi()
+        .hgetall(keys.capRecord(sellerId, day))
+        .zcount(keys.capHolders(sellerId, day), `(${now}`, COMMITTED)
+        .exec();
       if (!replies) throw new Error('cap usage transaction was aborted');
       const [[hashErr, hash], [countErr, used]] = replies as [[Error | null, Record<string, string>], [Error | null, number]];
       if (hashErr ?? countErr) throw hashErr ?? countErr;
