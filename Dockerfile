@@ -17,7 +17,8 @@ ENV NODE_ENV=production \
     PARLEY_SMTP_PORT=25 \
     PARLEY_API_HOST=0.0.0.0 \
     PARLEY_API_PORT=8025 \
-    PARLEY_GENERATE_SECRETS=false
+    PARLEY_GENERATE_SECRETS=false \
+    UV_THREADPOOL_SIZE=16
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

@@ -13,6 +13,10 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { openStore } from './storage/open-store.js';
 import type { Store } from './storage/ports.js';
 
+// The spool fsyncs every accepted message; libuv's default of 4 threads would queue those fsyncs behind each
+// other (and behind every other file operation). Set before any file I/O uses the pool; workers inherit it.
+process.env.UV_THREADPOOL_SIZE ??= '16';
+
 /** Exit codes are part of the CLI contract: 0 ok, 1 the operation failed, 2 usage or configuration error. */
 const EXIT_FAILURE = 1;
 const EXIT_USAGE = 2;

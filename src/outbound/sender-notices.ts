@@ -63,6 +63,7 @@ export class SenderNotices {
       messageId: `<${id}@${domain}>`,
       text: lines.join('\n'),
       headers: { 'Auto-Submitted': 'auto-generated' },
+      newline: 'windows',
       disableFileAccess: true,
       disableUrlAccess: true,
     })

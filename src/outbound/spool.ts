@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ParleyError, isParleyError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
 import { newQueueId, queueIdRe, type QueuedMessage, type ScheduleUpdate, type SpoolMeta } from './queued-message.js';
-import { replaceDurably, seal, syncDir, unseal, writeSynced } from './sealed-file.js';
+import { DirSyncer, replaceDurably, seal, syncDir, unseal, writeSynced } from './sealed-file.js';
 import { checkEnvelope, decodeRecord, encodeRecord } from './spool-record.js';
 
 export type { DeliveryFailure, NotifyInfo, QueuedMessage, ScheduleUpdate, SettledOutcome, SpoolMeta } from './queued-message.js';
@@ -31,6 +31,7 @@ export class Spool {
   /** Ids being enqueued: a caller-chosen id must not be written twice concurrently (same temporary names). */
   private readonly writing = new Set<string>();
   private readonly tmpDir: string;
+  private readonly dirSync: DirSyncer;
 
   private constructor(
     private readonly dir: string,
@@ -39,6 +40,7 @@ export class Spool {
     private readonly now: () => number,
   ) {
     this.tmpDir = join(dir, 'tmp');
+    this.dirSync = new DirSyncer(dir);
   }
 
   /** Opens (creating if needed) the spool and recovers every message on disk, in-flight ones included. */
@@ -88,7 +90,7 @@ export class Spool {
       await Promise.all([writeSynced(paths[0], sealedMsg), writeSynced(paths[1], sealedMeta)]);
       await rename(paths[0], paths[2]);
       await rename(paths[1], paths[3]);
-      await syncDir(this.dir);
+      await this.dirSync.sync();
     } catch (err) {
       // No 250 will be given, so nothing of this message may remain to be delivered behind the client's back.
       await Promise.all(paths.map((p) => rm(p, { force: true }).catch(() => undefined)));
@@ -142,7 +144,9 @@ export class Spool {
     if (!current) throw new Error(`spool: no queued message ${id}`);
     const next: QueuedMessage = Object.freeze({ ...current, ...update });
     try {
-      await replaceDurably(this.tmpPath(id, 'meta'), this.path(id, 'meta'), this.dir, seal(this.key, aad(id, 'meta'), encodeRecord(next)));
+      await writeSynced(this.tmpPath(id, 'meta'), seal(this.key, aad(id, 'meta'), encodeRecord(next)));
+      await rename(this.tmpPath(id, 'meta'), this.path(id, 'meta'));
+      await this.dirSync.sync();
     } catch (err) {
       throw unavailable('cannot update the spool', err);
     }
@@ -157,7 +161,7 @@ export class Spool {
       this.index.delete(id);
       // A crash here leaves an orphan message file, which the next open deletes.
       await unlink(this.path(id, 'msg')).catch(ignoreMissing);
-      await syncDir(this.dir);
+      await this.dirSync.sync();
     } catch (err) {
       throw unavailable('cannot remove from the spool', err);
     }

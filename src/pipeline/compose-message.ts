@@ -57,6 +57,8 @@ export async function composeMessage(input: ComposeInput): Promise<Buffer> {
       ...(a.contentId ? { cid: a.contentId.replace(/^<|>$/g, '') } : {}),
       contentDisposition: a.contentDisposition === 'inline' ? 'inline' : 'attachment',
     })),
+    // CRLF everywhere: what we sign and spool is byte for byte what the next hop receives.
+    newline: 'windows',
     // The composer must never read local files or fetch URLs named by a sender.
     disableFileAccess: true,
     disableUrlAccess: true,
