@@ -53,16 +53,19 @@ export class RelayPipeline {
   constructor(private readonly deps: RelayDeps) {}
 
   async onRecipient(tx: Transaction, address: string): Promise<void> {
-    const { directory } = this.deps;
-    const target = await resolveRecipient(address, { pairs: directory.pairs, decodeBounce: (a) => this.deps.decodeBounce(a) });
+    const target = await resolveRecipient(address, { pairs: this.deps.directory.pairs, decodeBounce: (a) => this.deps.decodeBounce(a) });
     if (tx.target && !sameTarget(tx.target, target)) throw new ParleyError('other_pair');
-    if (target.kind === 'alias' && tx.envelopeFrom !== '') await authorizeSender(tx.envelopeFrom, target.resolution, directory.parties);
-    // Once per transaction, and before the cap: a message refused for its rate must hold no cap unit.
-    if (target.kind === 'alias' && !tx.target) await this.deps.partyRate.check(target.resolution.counterpart.id);
-    if (target.kind === 'alias' && target.resolution.direction === 'seller_to_buyer' && !tx.capHeldFor) {
-      const usage = await this.deps.dailyCap.consume(target.resolution.counterpart.id, tx.id);
-      tx.capHeldFor = target.resolution.counterpart.id;
-      this.deps.metrics?.capUtilisation.observe(usage.used / usage.cap);
+    if (target.kind === 'alias' && !tx.target) {
+      const conversation = await this.conversation(target.resolution);
+      if (tx.envelopeFrom !== '') authorizeSender(tx.envelopeFrom, conversation);
+      // Before the cap: a message refused for its rate must hold no cap unit.
+      await this.deps.partyRate.check(conversation.sender.id);
+      if (conversation.direction === 'seller_to_buyer') {
+        const usage = await this.deps.dailyCap.consume(conversation.sender.id, tx.id);
+        tx.capHeldFor = conversation.sender.id;
+        this.deps.metrics?.capUtilisation.observe(usage.used / usage.cap);
+      }
+      tx.conversation = conversation;
     }
     tx.target ??= target;
   }
@@ -118,10 +121,10 @@ export class RelayPipeline {
       return 'bounce';
     }
 
+    const conversation = tx.conversation ?? (await this.conversation(target.resolution));
     const parsed = await parseMessage(raw);
-    await authorizeSender(parsed.fromAddress, target.resolution, this.deps.directory.parties);
+    authorizeSender(parsed.fromAddress, conversation);
     const auth = await this.authenticate(tx, raw, parsed, log);
-    const conversation = await this.conversation(target.resolution);
     const verdict = await scanContent(this.deps.policy, parsed, conversation, this.deps.config.domain, this.deps.now());
     for (const f of verdict.findings) this.deps.metrics?.policyFindings.inc({ rule: f.ruleId, action: f.action });
 

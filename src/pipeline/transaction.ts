@@ -1,3 +1,4 @@
+import type { Conversation } from './forward-message.js';
 import type { RecipientTarget } from './resolve-recipient.js';
 
 /** What the SMTP edge knows about one mail transaction (MAIL FROM … end of DATA). */
@@ -11,6 +12,8 @@ export interface Transaction {
   envelopeFrom: string;
   /** The first accepted recipient fixes the pair (or the bounce) of the transaction. */
   target?: RecipientTarget;
+  /** Both parties of the pair, loaded once at the first recipient and used until the end of DATA. */
+  conversation?: Conversation;
   /** Seller whose daily-cap unit this transaction holds; given back unless the message is accepted. */
   capHeldFor?: string;
   /** Set once the message is durably accepted (250): nothing is given back after that. */

@@ -1,4 +1,4 @@
-import { convert } from 'html-to-text';
+import { compile } from 'html-to-text';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { readHtml, type HtmlView } from './html-view.js';
 import type { MappedText } from './mapped-text.js';
@@ -74,18 +74,21 @@ function htmlSegments(part: PartId, source: string, view: HtmlView, maskable: bo
  * depth (200,000 nested divs: 14 s). Our tokenizer reads such markup flat, so nothing goes unread.
  */
 function renderHtml(html: string): string {
-  return convert(html, {
-    wordwrap: false,
-    limits: { maxDepth: MAX_RENDER_DEPTH },
-    selectors: [
-      { selector: 'a', options: { ignoreHref: true } },
-      { selector: 'img', format: 'skip' },
-    ],
-  });
+  return render(html);
 }
 
 /** Deep enough for real mail layouts (tables in tables, unclosed <p>s), shallow enough to cost html-to-text little. */
 const MAX_RENDER_DEPTH = 256;
+
+/** Compiled once: building html-to-text's selector tables per message cost more than rendering the message. */
+const render = compile({
+  wordwrap: false,
+  limits: { maxDepth: MAX_RENDER_DEPTH },
+  selectors: [
+    { selector: 'a', options: { ignoreHref: true } },
+    { selector: 'img', format: 'skip' },
+  ],
+});
 
 function textSegment(part: PartId, text: string, origin: Segment['origin']): Segment {
   return { part, source: text, text, maskable: false, origin };
