@@ -85,7 +85,7 @@ describe('spool', () => {
     expect((await openSpool(dir)).depth()).toBe(0);
   });
 
-  it('when a message file is tampered with, then reading it returns null and both its files are set aside as *.corrupt', async () => {
+  it('when a message file is tampered with, then reading it returns null and it is set aside as *.corrupt', async () => {
     const dir = tempDir();
     const spool = await openSpool(dir);
     const msg = await spool.enqueue(raw, meta());
@@ -95,35 +95,39 @@ describe('spool', () => {
     writeFileSync(path, bytes);
     expect(await spool.read(msg.id)).toBeNull();
     expect(spool.get(msg.id)).toBeUndefined();
-    expect(files(dir)).toEqual([`${msg.id}.meta.corrupt`, `${msg.id}.msg.corrupt`]);
+    expect(files(dir)).toEqual([`${msg.id}.msg.corrupt`]);
   });
 
-  it('when a metadata file is truncated or moved onto another message, then opening sets those aside and keeps the rest', async () => {
+  it('when a message file is truncated or a state file is moved onto another message, then opening sets those aside and keeps the rest', async () => {
     const dir = tempDir();
     const spool = await openSpool(dir);
     const good = await spool.enqueue(raw, meta());
     const truncated = await spool.enqueue(raw, meta());
     const swappedA = await spool.enqueue(raw, meta());
     const swappedB = await spool.enqueue(raw, meta());
-    writeFileSync(join(dir, `${truncated.id}.meta`), readFileSync(join(dir, `${truncated.id}.meta`)).subarray(0, 30));
+    // Retry state lives in a .meta file beside the message once a delivery was deferred.
+    await spool.reschedule(swappedA.id, { attempts: 1, nextAttemptAt: 1 });
+    await spool.reschedule(swappedB.id, { attempts: 1, nextAttemptAt: 1 });
+    writeFileSync(join(dir, `${truncated.id}.msg`), readFileSync(join(dir, `${truncated.id}.msg`)).subarray(0, 30));
     // Same key, valid file, wrong message: the associated data binds each file to its id.
     writeFileSync(join(dir, `${swappedA.id}.meta`), readFileSync(join(dir, `${swappedB.id}.meta`)));
     const reopened = await openSpool(dir);
     expect(reopened.list().map((m) => m.id).sort()).toEqual([good.id, swappedB.id].sort());
-    expect(existsSync(join(dir, `${truncated.id}.meta.corrupt`))).toBe(true);
+    expect(existsSync(join(dir, `${truncated.id}.msg.corrupt`))).toBe(true);
     expect(existsSync(join(dir, `${swappedA.id}.msg.corrupt`))).toBe(true);
+    expect(existsSync(join(dir, `${swappedA.id}.meta.corrupt`))).toBe(true);
   });
 
-  it('when a crash left a message file without metadata and stale temporaries, then opening removes them', async () => {
+  it('when a crash left the state of a removed message and stale temporaries, then opening removes them', async () => {
     const dir = tempDir();
     const spool = await openSpool(dir);
     const kept = await spool.enqueue(raw, meta());
     const orphan = newQueueId();
-    writeFileSync(join(dir, `${orphan}.msg`), 'half an enqueue');
-    writeFileSync(join(dir, 'tmp', `${orphan}.meta`), 'never renamed');
+    writeFileSync(join(dir, `${orphan}.meta`), 'state of a message already removed');
+    writeFileSync(join(dir, 'tmp', `${orphan}.msg`), 'never renamed');
     const reopened = await openSpool(dir);
     expect(reopened.list().map((m) => m.id)).toEqual([kept.id]);
-    expect(files(dir)).toEqual([`${kept.id}.meta`, `${kept.id}.msg`]);
+    expect(files(dir)).toEqual([`${kept.id}.msg`]);
     expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
   });
 
@@ -131,7 +135,7 @@ describe('spool', () => {
     const dir = tempDir();
     const msg = await (await openSpool(dir)).enqueue(raw, meta());
     await expectUnavailable(Spool.open(dir, randomBytes(32), testLogger()), /key does not match/);
-    expect(files(dir)).toEqual([`${msg.id}.meta`, `${msg.id}.msg`]);
+    expect(files(dir)).toEqual([`${msg.id}.msg`]);
   });
 
   it('when the disk is full during an enqueue, then it throws spool_unavailable and leaves no file of the message behind', async () => {

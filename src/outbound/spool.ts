@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { mkdir, open as openFile, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ParleyError, isParleyError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
@@ -18,10 +18,12 @@ const fileRe = /^([a-z2-7]{16,26})\.(msg|meta)$/;
 /**
  * The durable, encrypted outbound queue of one node: the source of truth for accepted mail.
  *
- * Each message is two sealed files, `<id>.msg` (the bytes) and `<id>.meta` (envelope and retry state). The meta
- * file is the commit marker: it is renamed into place after the message file, and removed first. So after a
- * crash a message without meta was never acknowledged (its SMTP transaction got no 250) and is discarded, and a
- * meta file always has its message beside it. The in-memory index mirrors the meta files; it is rebuilt on open.
+ * Each message is ONE file, `<id>.msg`: its sealed metadata (envelope, initial retry state) followed by its
+ * sealed bytes, written to tmp/, fsynced and renamed into place — so an accepted message costs one file fsync
+ * (plus a share of a group-committed directory fsync), and a file in place is always a whole message. Retry
+ * state changes go to a small `<id>.meta` beside it that overrides the initial state. Removal unlinks the
+ * message first, so a crash can leave an orphan `.meta` (deleted on open) but never a message without state.
+ * The in-memory index is rebuilt from the files on open.
  *
  * Not safe for two processes on one directory: each node owns its spool. Per message, the caller serializes
  * operations (the delivery worker never runs two for one id).
@@ -82,18 +84,16 @@ export class Spool {
     // disk), and decoded back so the index holds exactly what a restart would read, detached from the caller.
     const record = encodeRecord(draft);
     const msg = decodeRecord(id, record);
-    const sealedMeta = seal(this.key, aad(id, 'meta'), record);
-    const sealedMsg = seal(this.key, aad(id, 'msg'), raw);
-    const paths = [this.tmpPath(id, 'msg'), this.tmpPath(id, 'meta'), this.path(id, 'msg'), this.path(id, 'meta')] as const;
+    const file = Buffer.concat([lengthPrefix(seal(this.key, aad(id, 'meta'), record)), seal(this.key, aad(id, 'msg'), raw)]);
+    const tmp = this.tmpPath(id, 'msg');
     this.writing.add(id);
     try {
-      await Promise.all([writeSynced(paths[0], sealedMsg), writeSynced(paths[1], sealedMeta)]);
-      await rename(paths[0], paths[2]);
-      await rename(paths[1], paths[3]);
+      await writeSynced(tmp, file);
+      await rename(tmp, this.path(id, 'msg'));
       await this.dirSync.sync();
     } catch (err) {
       // No 250 will be given, so nothing of this message may remain to be delivered behind the client's back.
-      await Promise.all(paths.map((p) => rm(p, { force: true }).catch(() => undefined)));
+      await Promise.all([tmp, this.path(id, 'msg')].map((p) => rm(p, { force: true }).catch(() => undefined)));
       throw unavailable('cannot write to the spool', err);
     } finally {
       this.writing.delete(id);
@@ -131,7 +131,7 @@ export class Spool {
       return null;
     }
     try {
-      return unseal(this.key, aad(id, 'msg'), sealed);
+      return unseal(this.key, aad(id, 'msg'), afterMeta(sealed));
     } catch (err) {
       await this.quarantine(id, (err as Error).message);
       return null;
@@ -157,10 +157,10 @@ export class Spool {
   /** Removes a message for good, after delivery or after its failure was reported. */
   async remove(id: string): Promise<void> {
     try {
-      await unlink(this.path(id, 'meta')).catch(ignoreMissing);
-      this.index.delete(id);
-      // A crash here leaves an orphan message file, which the next open deletes.
       await unlink(this.path(id, 'msg')).catch(ignoreMissing);
+      this.index.delete(id);
+      // A crash here leaves an orphan state file, which the next open deletes.
+      await unlink(this.path(id, 'meta')).catch(ignoreMissing);
       await this.dirSync.sync();
     } catch (err) {
       throw unavailable('cannot remove from the spool', err);
@@ -209,29 +209,42 @@ export class Spool {
       const match = fileRe.exec(name);
       if (match) (match[2] === 'meta' ? metas : msgs).add(match[1]!);
     }
-    for (const id of metas) {
-      if (!msgs.has(id)) {
-        await this.quarantine(id, 'message file missing');
-        continue;
-      }
+    for (const id of msgs) {
       // I/O errors propagate (the disk is the problem, not this file); content errors set the message aside.
-      const sealed = await readFile(this.path(id, 'meta'));
       let record: QueuedMessage;
       try {
-        record = decodeRecord(id, unseal(this.key, aad(id, 'meta'), sealed));
+        const state = metas.has(id) ? await readFile(this.path(id, 'meta')) : await this.readMetaPrefix(id);
+        record = decodeRecord(id, unseal(this.key, aad(id, 'meta'), state));
       } catch (err) {
+        if ((err as NodeJS.ErrnoException).code && (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
         await this.quarantine(id, (err as Error).message);
         continue;
       }
       this.index.set(id, record);
     }
-    for (const id of msgs) {
-      if (metas.has(id)) continue;
-      this.logger.warn({ msgId: id }, 'spool: removing a message file without metadata (its enqueue never completed)');
-      await unlink(this.path(id, 'msg')).catch(ignoreMissing);
+    for (const id of metas) {
+      if (msgs.has(id)) continue;
+      this.logger.warn({ msgId: id }, 'spool: removing the state of a message that was already removed');
+      await unlink(this.path(id, 'meta')).catch(ignoreMissing);
     }
     if (msgs.size > 0 || metas.size > 0) await syncDir(this.dir);
     this.logger.info({ depth: this.index.size }, 'spool recovered');
+  }
+
+  /** The sealed metadata at the head of a message file, read without reading the (maybe large) message. */
+  private async readMetaPrefix(id: string): Promise<Buffer> {
+    const handle = await openFile(this.path(id, 'msg'), 'r');
+    try {
+      const head = Buffer.alloc(4);
+      if ((await handle.read(head, 0, 4, 0)).bytesRead < 4) throw new Error('message file truncated');
+      const length = head.readUInt32BE(0);
+      if (length > MAX_META_BYTES) throw new Error('message file header is corrupt');
+      const meta = Buffer.alloc(length);
+      if ((await handle.read(meta, 0, length, 4)).bytesRead < length) throw new Error('message file truncated');
+      return meta;
+    } finally {
+      await handle.close();
+    }
   }
 
   /** Sets a damaged message aside for inspection: never delivered, never crashes the worker, never deleted. */
@@ -254,6 +267,22 @@ export class Spool {
 }
 
 const KEY_CHECK_AAD = 'parley-spool\0key-check';
+/** Metadata is a few hundred bytes of JSON; a length beyond this is damage, not a record. */
+const MAX_META_BYTES = 1 << 20;
+
+function lengthPrefix(sealedMeta: Buffer): Buffer {
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(sealedMeta.length, 0);
+  return Buffer.concat([head, sealedMeta]);
+}
+
+/** The sealed message bytes after the length-prefixed metadata. */
+function afterMeta(file: Buffer): Buffer {
+  if (file.length < 4) throw new Error('message file truncated');
+  const length = file.readUInt32BE(0);
+  if (length > MAX_META_BYTES || file.length < 4 + length) throw new Error('message file header is corrupt');
+  return file.subarray(4 + length);
+}
 
 function aad(id: string, kind: 'msg' | 'meta'): string {
   return `parley-spool\0${kind}\0${id}`;

@@ -220,7 +220,7 @@ describe('delivery worker over real SMTP', () => {
     await vi.waitFor(() => expect(spool.depth()).toBe(0), eventually);
     expect(sink.received).toHaveLength(1);
     expect(sink.received[0]!.raw.toString()).toContain('good');
-    expect(readdirSync(dir).filter((f) => f.endsWith('.corrupt')).sort()).toEqual([`${bad.id}.meta.corrupt`, `${bad.id}.msg.corrupt`]);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.corrupt')).sort()).toEqual([`${bad.id}.msg.corrupt`]);
   });
 
   it('when many messages go to two domains, then no domain has more than perDestination sessions at once and the total stays within concurrency', async () => {
