@@ -63,7 +63,7 @@ export function treeCpuMs(root: number): number {
   return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
-function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+export function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   try {
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : 0;
@@ -76,7 +76,7 @@ function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
  * Writing "5" to clear_refs resets VmHWM to the current RSS (Linux ≥ 4.0), which turns the kernel's exact
  * lifetime peak into a per-cell peak. Not every container allows it; then we fall back to sampling.
  */
-function resetPeak(pid: number): boolean {
+export function resetPeak(pid: number): boolean {
   try {
     writeFileSync(`/proc/${pid}/clear_refs`, '5');
     return true;

@@ -188,6 +188,8 @@ export async function spawnParley(children: Children, o: { dataDir: string; env:
     PARLEY_TLS_KEY: keys('tls-key.pem'),
     PARLEY_DKIM_KEY: keys('dkim-test.pem'),
     PARLEY_GENERATE_SECRETS: 'false',
+    // What `npm start` and the Dockerfile set: freed large buffers go back to the system (see the Dockerfile).
+    MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072',
     ...benchSecrets,
     ...o.env,
   };

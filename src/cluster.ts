@@ -54,7 +54,8 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   const aggregator = new AggregatorRegistry();
   let stopping = false;
   const fork = (index: number): Worker => {
-    const worker = cluster.fork({ PARLEY_WORKER_INDEX: String(index) });
+    // See the Dockerfile: large messages' buffers go back to the system once freed (an operator's value wins).
+    const worker = cluster.fork({ PARLEY_WORKER_INDEX: String(index), MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072' });
     worker.on('message', (message: { type?: string; id?: number }) => {
       if (message?.type !== METRICS_REQUEST) return;
       aggregator.clusterMetrics().then(

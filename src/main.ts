@@ -10,6 +10,7 @@ import { createDirectory, type Directory } from './directory/services.js';
 import { createSmtpEdge } from './inbound/smtp-edge.js';
 import { PartyRateLimit } from './inbound/limits/party-rate.js';
 import { DailyCap } from './limits/daily-cap.js';
+import { LargeMessageGate } from './limits/large-message-gate.js';
 import type { Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { spoolDir } from './cluster.js';
@@ -126,8 +127,12 @@ export async function startParley(config: Config, logger: Logger, options: Start
     now,
     bounceRecordTtlSeconds: BOUNCE_RECORD_TTL_SECONDS,
   });
+  // Two gates: a large message being delivered does not hold up one being received, and the other way round.
+  const largeMessageGate = () => new LargeMessageGate(config.limits.largeMessageBytes, config.limits.largeMessagesAtOnce);
+  const inboundLarge = largeMessageGate();
   const worker = new DeliveryWorker({
     spool,
+    largeMessages: largeMessageGate(),
     transport,
     schedule,
     concurrency: config.outbound.concurrency,
@@ -159,7 +164,9 @@ export async function startParley(config: Config, logger: Logger, options: Start
   const pipeline: RelayPipeline = new RelayPipeline({
     config,
     directory,
+    memory: inboundLarge,
     forwarder: new Forwarder({
+      memory: inboundLarge,
       threads: new ThreadTranslator(store.threads, directory.cipher, config.domain, THREAD_TTL_SECONDS),
       signer,
       queue,
@@ -187,7 +194,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
     else logger.error({ error: result.error }, 'content policy reload refused; the rules in force stay');
     return result;
   };
-  const smtp = createSmtpEdge({ config, pipeline, tls, loopMarker: marker, logger, rates: store.rates, metrics });
+  const smtp = createSmtpEdge({ config, pipeline, tls, loopMarker: marker, logger, rates: store.rates, metrics, largeMessages: inboundLarge });
   const api = await buildAdminServer({
     directory,
     store,

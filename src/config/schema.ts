@@ -229,6 +229,16 @@ export const configSchema = z.object({
       kind: 'int',
       doc: 'Nesting depth of multiparts and attached messages; beyond it 554 5.6.0.',
     }),
+    largeMessageBytes: setting(positive, {
+      env: 'PARLEY_LARGE_MESSAGE_BYTES',
+      kind: 'int',
+      doc: 'Messages of at least this many bytes are large: processed and delivered a bounded number at a time, memory collected after each.',
+    }),
+    largeMessagesAtOnce: setting(positive, {
+      env: 'PARLEY_LARGE_MESSAGES_AT_ONCE',
+      kind: 'int',
+      doc: 'Large messages one relay process parses, rebuilds, seals or delivers at once; others wait their turn holding only their bytes.',
+    }),
     idleTimeoutSeconds: setting(positive, {
       env: 'PARLEY_SMTP_IDLE_TIMEOUT',
       kind: 'int',

@@ -15,6 +15,7 @@ import type { DeadlineCode } from './limits/connection-deadlines.js';
 import { EdgeLimits, type ConnectionGuard } from './limits/edge-limits.js';
 import { checkMimeStructure } from './limits/mime-structure.js';
 import { readMessage } from './message-reader.js';
+import type { LargeMessageGate } from '../limits/large-message-gate.js';
 import { toSmtpError, useOwnEnhancedCodes } from './smtp-reply.js';
 
 export interface SmtpEdgeDeps {
@@ -28,6 +29,8 @@ export interface SmtpEdgeDeps {
   /** How the refused-recipient tarpit waits; a timer unless a test records the waits instead. */
   sleep?: (ms: number) => Promise<void>;
   metrics?: Pick<Metrics, 'smtpReplies' | 'acceptLatency'>;
+  /** Large messages are processed a few at a time (memory); small ones pass straight through. */
+  largeMessages: Pick<LargeMessageGate, 'run' | 'checkpoint'>;
 }
 
 export interface SmtpEdge {
@@ -178,8 +181,10 @@ export function createSmtpEdge(deps: SmtpEdgeDeps): SmtpEdge {
           }).finally(() => deadlines.dataEnded());
           // Before mailparser (in the pipeline) builds a tree of it.
           checkMimeStructure(raw, limits);
+          // The chunks it was received in are garbage now; freed before the message waits for its turn.
+          deps.largeMessages.checkpoint(raw.length);
           const endTimer = deps.metrics?.acceptLatency.startTimer();
-          await pipeline.onMessage(tx, raw).finally(() => endTimer?.());
+          await deps.largeMessages.run(raw.length, () => pipeline.onMessage(tx, raw)).finally(() => endTimer?.());
           return `Ok: queued as ${tx.id}`;
         });
       },

@@ -19,6 +19,8 @@ export interface DeliveryWorkerDeps {
   onFailed(msg: QueuedMessage, failure: DeliveryFailure): Promise<void>;
   /** Reports each attempt's outcome (metrics). */
   observe?(outcome: 'delivered' | 'deferred' | 'failed' | 'expired', msg: QueuedMessage): void;
+  /** Large messages are read and sent a few at a time (memory); small ones pass straight through. */
+  largeMessages?: { run<T>(bytes: number, fn: () => Promise<T>): Promise<T> };
   /** How long stop() lets in-flight attempts finish before aborting them (ms). */
   stopGraceMs?: number;
 }
@@ -125,9 +127,13 @@ export class DeliveryWorker {
   private async attempt(msg: QueuedMessage, log: Logger): Promise<void> {
     this.holdUntil.delete(msg.id);
     if (msg.settled) return this.settle(msg, msg.settled, msg.attempts + 1, log);
-    const raw = await this.deps.spool.read(msg.id);
-    if (!raw) return; // set aside as corrupt; the spool logged it
-    const result = await this.deps.transport.send({ from: msg.from, to: msg.to }, raw, { signal: this.abort.signal, logger: log });
+    const send = async (): Promise<DeliveryResult | null> => {
+      const raw = await this.deps.spool.read(msg.id);
+      if (!raw) return null; // set aside as corrupt; the spool logged it
+      return this.deps.transport.send({ from: msg.from, to: msg.to }, raw, { signal: this.abort.signal, logger: log });
+    };
+    const result = this.deps.largeMessages && msg.bytes !== undefined ? await this.deps.largeMessages.run(msg.bytes, send) : await send();
+    if (!result) return;
     const attempts = msg.attempts + 1;
     if (result.kind === 'delivered') {
       log.info({ attempts }, 'delivered');

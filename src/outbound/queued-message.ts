@@ -39,6 +39,8 @@ export interface QueuedMessage {
   /** Exactly one recipient per queued message, so each has its own retry state and outcome. */
   readonly to: string;
   readonly createdAt: number;
+  /** Size of the message in bytes; absent in files written before it was recorded. */
+  readonly bytes?: number;
   readonly attempts: number;
   readonly nextAttemptAt: number;
   readonly lastError?: string;

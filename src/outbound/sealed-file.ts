@@ -17,11 +17,20 @@ export class SealedFileError extends Error {
 }
 
 export function seal(key: Buffer, aad: string, plain: Buffer): Buffer {
+  return Buffer.concat(sealParts(key, aad, [plain]));
+}
+
+/**
+ * The same file as seal(), as a list of pieces to write in order: a large message is encrypted piece by piece
+ * and written without ever being joined, so it exists once in plain text and once encrypted, not four times.
+ */
+export function sealParts(key: Buffer, aad: string, plain: readonly Buffer[]): Buffer[] {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(aad, 'utf8'));
-  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-  return Buffer.concat([MAGIC, iv, body, cipher.getAuthTag()]);
+  const body = plain.map((part) => cipher.update(part));
+  const last = cipher.final();
+  return [MAGIC, iv, ...body, ...(last.length ? [last] : []), cipher.getAuthTag()];
 }
 
 /** Throws SealedFileError on a truncated, tampered or foreign file. */
@@ -36,7 +45,10 @@ export function unseal(key: Buffer, aad: string, sealed: Buffer): Buffer {
     const decipher = createDecipheriv('aes-256-gcm', key, iv);
     decipher.setAAD(Buffer.from(aad, 'utf8'));
     decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(body), decipher.final()]);
+    const plain = decipher.update(body);
+    const last = decipher.final();
+    // GCM is a stream mode: final() has nothing left, and joining would copy a large message for nothing.
+    return last.length ? Buffer.concat([plain, last]) : plain;
   } catch (err) {
     throw new SealedFileError('authentication failed (tampered, truncated or wrong key)', { cause: err });
   }
@@ -46,10 +58,17 @@ export function unseal(key: Buffer, aad: string, sealed: Buffer): Buffer {
  * Writes and fsyncs a temporary file. Mode 0600: the content is encrypted, but nobody else has any business
  * reading the queue. Opened with 'w' rather than 'wx' so a stale temporary left by a crash is simply replaced.
  */
-export async function writeSynced(path: string, bytes: Buffer): Promise<void> {
+export async function writeSynced(path: string, bytes: Buffer | readonly Buffer[]): Promise<void> {
   const handle = await open(path, 'w', 0o600);
   try {
-    await handle.writeFile(bytes);
+    for (const part of Buffer.isBuffer(bytes) ? [bytes] : bytes) {
+      // write() may write less than asked (a signal, a nearly full disk): go on from where it stopped.
+      for (let done = 0; done < part.length; ) {
+        const { bytesWritten } = await handle.write(part, done, part.length - done);
+        if (bytesWritten === 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+        done += bytesWritten;
+      }
+    }
     await handle.sync();
   } finally {
     await handle.close();

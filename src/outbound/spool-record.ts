@@ -34,6 +34,7 @@ export function decodeRecord(id: string, bytes: Buffer): QueuedMessage {
     if (typeof v[field] !== 'number' || !Number.isFinite(v[field])) fail(field);
   }
   if (v.lastError !== undefined && typeof v.lastError !== 'string') fail('lastError');
+  if (v.bytes !== undefined && (typeof v.bytes !== 'number' || !Number.isSafeInteger(v.bytes) || v.bytes < 0)) fail('bytes');
   if (!isRecord(v.context)) fail('context');
   const notify = v.notify === null ? null : isNotify(v.notify) ? v.notify : fail('notify');
   const settled = v.settled === undefined ? undefined : isSettled(v.settled) ? v.settled : fail('settled');
@@ -42,6 +43,7 @@ export function decodeRecord(id: string, bytes: Buffer): QueuedMessage {
     from: v.from as string,
     to: v.to as string,
     createdAt: v.createdAt as number,
+    ...(v.bytes !== undefined ? { bytes: v.bytes as number } : {}),
     attempts: v.attempts as number,
     nextAttemptAt: v.nextAttemptAt as number,
     ...(v.lastError !== undefined ? { lastError: v.lastError as string } : {}),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ParleyError, isParleyError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
 import { newQueueId, queueIdRe, type QueuedMessage, type ScheduleUpdate, type SpoolMeta } from './queued-message.js';
-import { DirSyncer, replaceDurably, seal, syncDir, unseal, writeSynced } from './sealed-file.js';
+import { DirSyncer, replaceDurably, seal, sealParts, syncDir, unseal, writeSynced } from './sealed-file.js';
 import { checkEnvelope, decodeRecord, encodeRecord } from './spool-record.js';
 
 export type { DeliveryFailure, NotifyInfo, QueuedMessage, ScheduleUpdate, SettledOutcome, SpoolMeta } from './queued-message.js';
@@ -64,17 +64,19 @@ export class Spool {
    * Resolves only once the message and its metadata are fsynced and renamed into place and the directory is
    * fsynced: the SMTP 250 follows right after, so a crash from then on loses nothing.
    */
-  async enqueue(raw: Buffer, meta: SpoolMeta): Promise<QueuedMessage> {
+  async enqueue(message: Buffer | readonly Buffer[], meta: SpoolMeta): Promise<QueuedMessage> {
     checkEnvelope(meta.from, meta.to);
     const id = meta.id ?? newQueueId();
     if (!queueIdRe.test(id)) throw new TypeError('spool: queue ids are 16 to 26 lowercase base32 characters');
     if (this.index.has(id) || this.writing.has(id)) throw new TypeError(`spool: queue id ${id} is already queued`);
     const now = this.now();
+    const parts = Buffer.isBuffer(message) ? [message] : message;
     const draft: QueuedMessage = {
       id,
       from: meta.from,
       to: meta.to,
       createdAt: now,
+      bytes: parts.reduce((n, p) => n + p.length, 0),
       attempts: 0,
       nextAttemptAt: now,
       notify: meta.notify,
@@ -84,7 +86,7 @@ export class Spool {
     // disk), and decoded back so the index holds exactly what a restart would read, detached from the caller.
     const record = encodeRecord(draft);
     const msg = decodeRecord(id, record);
-    const file = Buffer.concat([lengthPrefix(seal(this.key, aad(id, 'meta'), record)), seal(this.key, aad(id, 'msg'), raw)]);
+    const file = [lengthPrefix(seal(this.key, aad(id, 'meta'), record)), ...sealParts(this.key, aad(id, 'msg'), parts)];
     const tmp = this.tmpPath(id, 'msg');
     this.writing.add(id);
     try {
@@ -99,7 +101,7 @@ export class Spool {
       this.writing.delete(id);
     }
     this.index.set(id, msg);
-    this.logger.debug({ msgId: id, bytes: raw.length }, 'spooled');
+    this.logger.debug({ msgId: id, bytes: draft.bytes }, 'spooled');
     return msg;
   }
 

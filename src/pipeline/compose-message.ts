@@ -1,5 +1,6 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { ParsedMessage } from './parse-message.js';
+import { pieces } from './pieces.js';
 import type { ThreadIds } from './translate-thread.js';
 
 export interface MessageContent {
@@ -51,7 +52,8 @@ export async function composeMessage(input: ComposeInput): Promise<Buffer> {
     },
     attachments: mail.attachments.map((a) => ({
       filename: a.filename,
-      content: a.content,
+      // In pieces: the encoder then makes small strings as it goes, not one the size of the attachment.
+      content: pieces(a.content),
       contentType: a.contentType,
       // Inline images keep their Content-ID so cid: references in the HTML still resolve.
       ...(a.contentId ? { cid: a.contentId.replace(/^<|>$/g, '') } : {}),

@@ -1,5 +1,6 @@
 import type { Direction, Pair } from '../domain/pair.js';
 import type { Party } from '../domain/party.js';
+import type { LargeMessageGate } from '../limits/large-message-gate.js';
 import type { Logger } from '../observability/logger.js';
 import type { SenderAuthResult } from './authenticate-sender.js';
 import { autoSubmittedValue, composeMessage, deliveredDate, type MessageContent } from './compose-message.js';
@@ -43,6 +44,8 @@ export interface ForwarderDeps {
   loopMarker: string;
   hostname: string;
   now: () => number;
+  /** Frees a large message's temporary buffers between stages (see LargeMessageGate). */
+  memory?: Pick<LargeMessageGate, 'checkpoint'>;
 }
 
 /**
@@ -54,10 +57,14 @@ export class Forwarder {
 
   async forward(input: ForwardInput, log: Logger): Promise<void> {
     const { threads, now } = this.deps;
-    const { conversation: c, parsed } = input;
+    const { conversation: c, parsed, queueId, envelopeFrom, policyTags } = input;
     const relayLocal = newQueueId();
+    const originalId = parsed.mail.messageId;
+    const subject = input.content.subject;
     const thread = await threads.translate(c.pair.id, c.sender.role, parsed.mail.inReplyTo, parsed.mail.references);
     const autoSubmitted = autoSubmittedValue(parsed.headers);
+    // From here on only the composed message is used: the parsed one (a large message's decoded attachments)
+    // can be collected while the copy on its way to disk is written.
     const composed = await composeMessage({
       parsed,
       from: { name: c.sender.name, address: c.senderAlias },
@@ -67,33 +74,30 @@ export class Forwarder {
       thread,
       date: deliveredDate(parsed.mail.date, now()),
       autoSubmitted,
-      policyTags: input.policyTags,
+      policyTags,
       content: input.content,
     });
+    this.deps.memory?.checkpoint(composed.length);
     const signature = await this.deps.signer.signature(composed);
     const trace = traceHeaders({
       hostname: this.deps.hostname,
       marker: this.deps.loopMarker,
-      queueId: input.queueId,
+      queueId,
       tls: input.tls,
       date: new Date(now()),
       auth: input.auth,
     });
-    const message = Buffer.concat([Buffer.from(trace + signature), composed]);
 
     // The thread entry is written before the spool, so a store failure answers 451 with nothing queued.
-    await threads.remember(c.pair.id, c.sender.role, relayLocal, parsed.mail.messageId);
-    await this.deps.queue.enqueue(message, {
-      id: input.queueId,
-      from: this.deps.verp.encode(input.queueId),
+    await threads.remember(c.pair.id, c.sender.role, relayLocal, originalId);
+    await this.deps.queue.enqueue([Buffer.from(trace + signature), composed], {
+      id: queueId,
+      from: this.deps.verp.encode(queueId),
       to: c.recipient.emails[0]!,
       // Auto-replies and null-sender mail never get a DSN: that is how bounce loops start.
-      notify:
-        input.envelopeFrom === '' || autoSubmitted
-          ? null
-          : { to: input.envelopeFrom, recipientAlias: c.recipientAlias, subject: input.content.subject, arrivalDate: now() },
+      notify: envelopeFrom === '' || autoSubmitted ? null : { to: envelopeFrom, recipientAlias: c.recipientAlias, subject, arrivalDate: now() },
       context: { pairId: c.pair.id, direction: c.direction, senderId: c.sender.id },
     });
-    log.info({ pairId: c.pair.id, direction: c.direction, auth: input.auth.verdict, tags: input.policyTags, bytes: message.length }, 'message queued');
+    log.info({ pairId: c.pair.id, direction: c.direction, auth: input.auth.verdict, tags: policyTags, bytes: composed.length }, 'message queued');
   }
 }

@@ -3,6 +3,7 @@ import { ParleyError } from '../domain/errors.js';
 import { resolutionFor, type AliasResolution, type Direction } from '../domain/pair.js';
 import type { Directory } from '../directory/services.js';
 import type { DailyCap } from '../limits/daily-cap.js';
+import type { LargeMessageGate } from '../limits/large-message-gate.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { newQueueId } from '../outbound/queued-message.js';
@@ -36,6 +37,8 @@ export interface RelayDeps {
   /** Handles a bounce that came back to one of our VERP addresses; resolves once its outcome is durable. */
   acceptBounce(queueId: string, raw: Buffer, log: Logger): Promise<void>;
   metrics?: Pick<Metrics, 'messages' | 'policyFindings' | 'capUtilisation'>;
+  /** Frees a large message's temporary buffers between stages (see LargeMessageGate). */
+  memory?: Pick<LargeMessageGate, 'checkpoint'>;
   logger: Logger;
   now: () => number;
 }
@@ -127,6 +130,7 @@ export class RelayPipeline {
     const auth = await this.authenticate(tx, raw, parsed, log);
     const verdict = await scanContent(this.deps.policy, parsed, conversation, this.deps.config.domain, this.deps.now());
     for (const f of verdict.findings) this.deps.metrics?.policyFindings.inc({ rule: f.ruleId, action: f.action });
+    this.deps.memory?.checkpoint(raw.length);
 
     if (verdict.action === 'reject') return this.refuse(tx, raw, parsed, conversation, verdict, log);
     if (verdict.action === 'hold') {

@@ -22,7 +22,8 @@ export interface Transaction {
 
 /** Port to the durable queue: resolves only once the message is on disk. */
 export interface MessageQueue {
-  enqueue(raw: Buffer, meta: QueueMeta): Promise<{ id: string }>;
+  /** The message as one buffer or as pieces in order (never joined: a large message is not copied to queue it). */
+  enqueue(message: Buffer | readonly Buffer[], meta: QueueMeta): Promise<{ id: string }>;
 }
 
 export interface NotifyInfo {

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { LargeMessageGate } from './large-message-gate.js';
+
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe('LargeMessageGate', () => {
+  it('when more large messages arrive than may be worked on at once, then the rest wait and go in arrival order', async () => {
+    const collected: string[] = [];
+    const gate = new LargeMessageGate(1000, 2, (kind) => collected.push(kind));
+    const running = new Set<number>();
+    let most = 0;
+    const order: number[] = [];
+    const blockers = [0, 1, 2, 3, 4].map(() => deferred());
+    const runs = blockers.map((b, i) =>
+      gate.run(5000, async () => {
+        running.add(i);
+        most = Math.max(most, running.size);
+        order.push(i);
+        await b.promise;
+        running.delete(i);
+        return i;
+      }),
+    );
+    await new Promise((r) => setImmediate(r));
+    expect([...running]).toEqual([0, 1]);
+    expect(gate.queued()).toBe(3);
+    for (const b of blockers) {
+      b.resolve();
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(await Promise.all(runs)).toEqual([0, 1, 2, 3, 4]);
+    expect(most).toBe(2);
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+    // One full collection after each large message.
+    expect(collected).toEqual(['major', 'major', 'major', 'major', 'major']);
+  });
+
+  it('when small messages arrive while large ones hold every slot, then they run at once and nothing is collected for them', async () => {
+    const collected: string[] = [];
+    const gate = new LargeMessageGate(1000, 1, (kind) => collected.push(kind));
+    const block = deferred();
+    const large = gate.run(2000, () => block.promise);
+    expect(await gate.run(999, async () => 'small')).toBe('small');
+    gate.checkpoint(999);
+    expect(collected).toEqual([]);
+    block.resolve();
+    await large;
+    gate.checkpoint(1000);
+    expect(collected).toEqual(['major', 'major']);
+  });
+
+  it('when a large message fails, then its slot passes on and the error reaches its caller', async () => {
+    const gate = new LargeMessageGate(10, 1, () => undefined);
+    const failing = gate.run(50, async () => {
+      throw new Error('parse failed');
+    });
+    const next = gate.run(50, async () => 'next');
+    await expect(failing).rejects.toThrow('parse failed');
+    expect(await next).toBe('next');
+    expect(gate.queued()).toBe(0);
+  });
+
+  it('when built with the real collector, then running a large message works on this runtime', async () => {
+    const gate = new LargeMessageGate(10, 1);
+    expect(await gate.run(100, async () => 'done')).toBe('done');
+  });
+});

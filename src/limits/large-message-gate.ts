@@ -1,0 +1,81 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+type Collect = (kind: 'minor' | 'major') => void;
+
+/**
+ * Bounds the memory large messages take. Parsing, rebuilding, signing and sealing a message holds several
+ * copies of it for a moment (raw, decoded attachments, composed, encrypted), and so does delivering one
+ * (sealed, plain). Through this gate only `atOnce` large messages are worked on at a time per process; the
+ * others wait holding just their bytes. Small messages never wait: the gate is for what costs megabytes.
+ *
+ * After each large message the gate asks V8 to collect. Buffers live outside the JS heap, and V8 counts them
+ * towards a collection only after about 64 MB of growth, so without the hint a process that handled a few
+ * 10 MB messages keeps a hundred MB of garbage buffers until something else happens to trigger a collection.
+ */
+export class LargeMessageGate {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(
+    readonly thresholdBytes: number,
+    readonly atOnce: number,
+    private readonly collect: Collect = collectGarbage,
+  ) {
+    if (!(atOnce >= 1)) throw new TypeError('large messages at once must be at least 1');
+  }
+
+  isLarge(bytes: number): boolean {
+    return bytes >= this.thresholdBytes;
+  }
+
+  /** Runs fn at once for a small message, in turn for a large one. */
+  async run<T>(bytes: number, fn: () => Promise<T>): Promise<T> {
+    if (!this.isLarge(bytes)) return fn();
+    if (this.active >= this.atOnce) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.collect('major');
+      // The slot passes straight to the next waiter, so a small burst can never overtake and starve it.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+
+  /**
+   * Between two stages of a large message (received, parsed, rebuilt): the previous stage's temporary buffers
+   * are garbage now, and are freed before the next stage allocates more. A full collection: a stage spans many
+   * young-generation cycles, so its garbage has mostly been promoted by the time it ends.
+   */
+  checkpoint(bytes: number): void {
+    if (this.isLarge(bytes)) this.collect('major');
+  }
+
+  /** Large messages waiting for their turn (a gauge for /metrics). */
+  queued(): number {
+    return this.waiting.length;
+  }
+}
+
+/**
+ * V8's collector, reached without a command-line flag so `npm start`, the cluster workers and the tests all get
+ * it. A full collection of the relay's heap takes a few milliseconds: small next to a multi-megabyte message.
+ */
+type V8Gc = (options: { type: 'minor' | 'major'; execution: 'sync' }) => void;
+
+const gc: V8Gc | undefined = (() => {
+  try {
+    setFlagsFromString('--expose-gc');
+    const fn = runInNewContext('gc') as unknown;
+    return typeof fn === 'function' ? (fn as V8Gc) : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+function collectGarbage(kind: 'minor' | 'major'): void {
+  gc?.({ type: kind, execution: 'sync' });
+}
