@@ -2,6 +2,8 @@ import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { ParleyError } from '../domain/errors.js';
 import { pieces } from './pieces.js';
 
+const PIECE = 64 * 1024;
+
 export interface ParsedMessage {
   mail: ParsedMail;
   /** The single address of the single From header. */
@@ -23,7 +25,7 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
   try {
     // Handed one 10 MB buffer, the parser decodes each base64 attachment from one 10 MB string and its
     // whitespace-free copy: five times the message in memory at once. In pieces, it streams.
-    mail = await simpleParser(pieces(raw), { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
+    mail = await simpleParser(raw.length > PIECE ? pieces(raw, PIECE) : raw, { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
   } catch (err) {
     throw new ParleyError('bad_message', `cannot parse message: ${(err as Error).message}`);
   }
