@@ -85,10 +85,28 @@ describe('spool', () => {
     expect((await openSpool(dir)).depth()).toBe(0);
   });
 
+  it('when messages with retry state are removed, by the spool that wrote the state or by one reopened after, then no file is left', async () => {
+    const dir = tempDir();
+    const first = await openSpool(dir);
+    const a = await first.enqueue(raw, meta());
+    const b = await first.enqueue(raw, meta());
+    await first.reschedule(a.id, { attempts: 1, nextAttemptAt: 5000, lastError: '451 4.3.0 later' });
+    await first.reschedule(b.id, { attempts: 1, nextAttemptAt: 5000, lastError: '451 4.3.0 later' });
+    await first.remove(a.id);
+    expect(files(dir)).toEqual([`${b.id}.meta`, `${b.id}.msg`].sort());
+    const second = await openSpool(dir);
+    // A reopened spool has nothing in memory: the bytes come from the file.
+    expect(await second.read(b.id)).toEqual(raw);
+    await second.remove(b.id);
+    expect(files(dir)).toEqual([]);
+  });
+
   it('when a message file is tampered with, then reading it returns null and it is set aside as *.corrupt', async () => {
     const dir = tempDir();
     const spool = await openSpool(dir);
     const msg = await spool.enqueue(raw, meta());
+    // The first read is served from memory (the bytes just written); every later one reads the file.
+    expect(await spool.read(msg.id)).toEqual(raw);
     const path = join(dir, `${msg.id}.msg`);
     const bytes = readFileSync(path);
     bytes[bytes.length - 20]! ^= 0x01;

@@ -32,6 +32,15 @@ export class Spool {
   private readonly index = new Map<string, QueuedMessage>();
   /** Ids being enqueued: a caller-chosen id must not be written twice concurrently (same temporary names). */
   private readonly writing = new Set<string>();
+  /**
+   * The bytes of small messages just written, for their first delivery attempt, which follows at once: it
+   * then needs no read and no decryption of a file we wrote a moment ago. The file stays the source of truth
+   * (a restart, a retry, a large message read it); this only saves work, bounded in bytes.
+   */
+  private readonly fresh = new Map<string, Buffer>();
+  private freshBytes = 0;
+  /** Ids with a `.meta` beside their message (retry state written): removal has no other file to look for. */
+  private readonly withState = new Set<string>();
   private readonly tmpDir: string;
   private readonly dirSync: DirSyncer;
 
@@ -101,6 +110,7 @@ export class Spool {
       this.writing.delete(id);
     }
     this.index.set(id, msg);
+    this.keepFresh(id, parts, draft.bytes!);
     this.logger.debug({ msgId: id, bytes: draft.bytes }, 'spooled');
     return msg;
   }
@@ -124,6 +134,8 @@ export class Spool {
   /** The message bytes, or null when the message is gone or its file was corrupt (it is then set aside). */
   async read(id: string): Promise<Buffer | null> {
     if (!this.index.has(id)) return null;
+    const fresh = this.takeFresh(id);
+    if (fresh) return fresh;
     let sealed: Buffer;
     try {
       sealed = await readFile(this.path(id, 'msg'));
@@ -145,6 +157,8 @@ export class Spool {
     const current = this.index.get(id);
     if (!current) throw new Error(`spool: no queued message ${id}`);
     const next: QueuedMessage = Object.freeze({ ...current, ...update });
+    // Before the write: if it half succeeds, removal still looks for the file.
+    this.withState.add(id);
     try {
       await writeSynced(this.tmpPath(id, 'meta'), seal(this.key, aad(id, 'meta'), encodeRecord(next)));
       await rename(this.tmpPath(id, 'meta'), this.path(id, 'meta'));
@@ -158,15 +172,31 @@ export class Spool {
 
   /** Removes a message for good, after delivery or after its failure was reported. */
   async remove(id: string): Promise<void> {
+    this.takeFresh(id);
     try {
       await unlink(this.path(id, 'msg')).catch(ignoreMissing);
       this.index.delete(id);
       // A crash here leaves an orphan state file, which the next open deletes.
-      await unlink(this.path(id, 'meta')).catch(ignoreMissing);
+      if (this.withState.delete(id)) await unlink(this.path(id, 'meta')).catch(ignoreMissing);
       await this.dirSync.sync();
     } catch (err) {
       throw unavailable('cannot remove from the spool', err);
     }
+  }
+
+  private keepFresh(id: string, parts: readonly Buffer[], bytes: number): void {
+    if (bytes > FRESH_MAX_MESSAGE || this.freshBytes + bytes > FRESH_MAX_TOTAL) return;
+    this.fresh.set(id, parts.length === 1 ? parts[0]! : Buffer.concat(parts, bytes));
+    this.freshBytes += bytes;
+  }
+
+  private takeFresh(id: string): Buffer | undefined {
+    const bytes = this.fresh.get(id);
+    if (bytes) {
+      this.fresh.delete(id);
+      this.freshBytes -= bytes.length;
+    }
+    return bytes;
   }
 
   depth(): number {
@@ -223,6 +253,7 @@ export class Spool {
         continue;
       }
       this.index.set(id, record);
+      if (metas.has(id)) this.withState.add(id);
     }
     for (const id of metas) {
       if (msgs.has(id)) continue;
@@ -252,6 +283,8 @@ export class Spool {
   /** Sets a damaged message aside for inspection: never delivered, never crashes the worker, never deleted. */
   private async quarantine(id: string, reason: string): Promise<void> {
     this.index.delete(id);
+    this.takeFresh(id);
+    this.withState.delete(id);
     for (const kind of ['meta', 'msg'] as const) {
       await rename(this.path(id, kind), `${this.path(id, kind)}.corrupt`).catch(ignoreMissing);
     }
@@ -269,6 +302,9 @@ export class Spool {
 }
 
 const KEY_CHECK_AAD = 'parley-spool\0key-check';
+/** Messages kept in memory for their first attempt: ordinary mail, not attachments (see `fresh`). */
+const FRESH_MAX_MESSAGE = 256 * 1024;
+const FRESH_MAX_TOTAL = 16 * 1024 * 1024;
 /** Metadata is a few hundred bytes of JSON; a length beyond this is damage, not a record. */
 const MAX_META_BYTES = 1 << 20;
 
