@@ -19,6 +19,8 @@ export interface Options {
   koreanShare: number;
   baselineMode: 'async' | 'sync';
   profile: boolean;
+  /** Also run a one-worker Parley beside the default one, sharing Redis, and report throughput per worker count. */
+  scaling: boolean;
   keep: boolean;
   seed: number;
   full: boolean;
@@ -34,6 +36,7 @@ export const USAGE = `npm run bench -- [flags]        (each flag also reads BENC
   --korean-share=0.3     share of messages written in Korean
   --baseline-mode=async  async: 250 once received; sync: 250 after the far end's 250
   --profile              run the relay with --cpu-prof and print its top self-time functions
+  --scaling              also run a one-worker relay (same Redis) in the rotation: workers/1-worker ratios
   --keep                 keep the temporary directory (logs, spool, profiles)
   --seed=1               message mix seed`;
 
@@ -73,7 +76,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options | 
     if (!m) throw new Error(`unknown argument "${arg}"\n${USAGE}`);
     flags.set(m[1]!, m[2] ?? 'true');
   }
-  const known = ['full', 'sizes', 'concurrency', 'per-session', 'reps', 'seconds', 'sellers', 'client-ips', 'korean-share', 'baseline-mode', 'profile', 'keep', 'seed'];
+  const known = ['full', 'sizes', 'concurrency', 'per-session', 'reps', 'seconds', 'sellers', 'client-ips', 'korean-share', 'baseline-mode', 'profile', 'scaling', 'keep', 'seed'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown flag --${name}\n${USAGE}`);
   const get = (name: string): string | undefined => flags.get(name) ?? env[`BENCH_${name.toUpperCase().replaceAll('-', '_')}`];
   const bool = (name: string) => ['true', '1', 'yes'].includes(get(name) ?? '');
@@ -102,6 +105,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options | 
     koreanShare: share,
     baselineMode: mode,
     profile: bool('profile'),
+    scaling: bool('scaling'),
     keep: bool('keep'),
     seed: positive('seed')(get('seed') ?? '1'),
     full,

@@ -25,6 +25,8 @@ export interface CellResult {
   cell: Cell;
   parley: Sample[];
   baseline: Sample[];
+  /** With --scaling: the same relay with one worker, for the workers/1-worker ratio. */
+  single: Sample[];
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -90,12 +92,22 @@ export function formatCell(r: CellResult): string {
   const extra =
     `  (redis CPU ${p.redisCpuMsPerMsg === null ? 'not visible' : `${fmt(p.redisCpuMsPerMsg, 2)} ms/msg`} in Parley cells; ` +
     `load generator CPU ${fmt(p.clientCpuMsPerMsg, 2)} / ${fmt(b.clientCpuMsPerMsg, 2)} ms/msg)`;
+  const scaling: string[] = [];
+  if (r.single.length) {
+    const one = medianSample(r.single);
+    scaling.push(
+      row('1 worker', one),
+      `  ${'Parley/1w'.padEnd(11)}${head(fmt(ratio(p.acceptedPerSec, one.acceptedPerSec), 2))}${head(fmt(ratio(p.deliveredPerSec, one.deliveredPerSec), 2))}` +
+        `${head(fmt(ratio(p.p50Ms, one.p50Ms), 2))}${head(fmt(ratio(p.p99Ms, one.p99Ms), 2))}${head(fmt(ratio(p.cpuMsPerMsg, one.cpuMsPerMsg), 2))}`,
+    );
+  }
   return [
     `── ${cellLabel(r.cell)} ── median of ${r.parley.length}`,
     `  ${''.padEnd(11)}${['acc/s', 'dlv/s', 'p50 ms', 'p99 ms', 'CPU ms', 'RSS MB', 'ΔRSS', 'refused', 'n'].map(head).join('')}`,
     row('Parley', p),
     row('baseline', b),
     ratios,
+    ...scaling,
     extra + greeting,
   ].join('\n');
 }
@@ -112,6 +124,24 @@ export function markdownTable(results: CellResult[]): string {
     lines.push(
       `| ${sizeLabel[r.cell.size]} | ${r.cell.concurrency} | ${r.cell.perSession} | ${fmt(p.deliveredPerSec)} | ${fmt(b.deliveredPerSec)} | ${fmt(ratio(p.deliveredPerSec, b.deliveredPerSec), 2)} | ` +
         `${fmt(p.p50Ms)} / ${fmt(p.p99Ms)} | ${fmt(b.p50Ms)} / ${fmt(b.p99Ms)} | ${fmt(p.cpuMsPerMsg, 2)} | ${fmt(b.cpuMsPerMsg, 2)} | ${fmt(p.peakRssMb)} | ${fmt(b.peakRssMb)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** With --scaling: delivered msg/s of the default worker count against one worker, per cell. */
+export function scalingTable(results: CellResult[], workers: string): string {
+  const lines = [
+    `| Size | Conc. | Msgs/session | ${workers} delivered msg/s | 1 worker delivered msg/s | ratio | ${workers} CPU ms/msg | 1 worker CPU ms/msg |`,
+    '|---|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const r of results) {
+    if (!r.single.length) continue;
+    const p = medianSample(r.parley);
+    const one = medianSample(r.single);
+    lines.push(
+      `| ${sizeLabel[r.cell.size]} | ${r.cell.concurrency} | ${r.cell.perSession} | ${fmt(p.deliveredPerSec)} | ${fmt(one.deliveredPerSec)} | ` +
+        `${fmt(ratio(p.deliveredPerSec, one.deliveredPerSec), 2)} | ${fmt(p.cpuMsPerMsg, 2)} | ${fmt(one.cpuMsPerMsg, 2)} |`,
     );
   }
   return lines.join('\n');

@@ -15,11 +15,12 @@ import { seededRandom } from './messages.js';
 import { USAGE, cellLabel, parseOptions, type Cell, type Options } from './options.js';
 import { Children, dropKeys, forkBenchProcess, provideRedis, spawnParley, stop, tail, type ParleyHandle, type RedisTarget } from './processes.js';
 import { fileSystemOf, TreeMonitor } from './proc-stats.js';
-import { formatCell, formatSampleLine, markdownTable, percentile, type CellResult, type Sample } from './report.js';
+import { formatCell, formatSampleLine, markdownTable, percentile, scalingTable, type CellResult, type Sample } from './report.js';
 import type { SinkMessage } from './sink.js';
 import { letters, registerPairs, Traffic } from './traffic.js';
 
-type System = 'parley' | 'baseline';
+/** 'single' is the one-worker relay of --scaling. */
+type System = 'parley' | 'single' | 'baseline';
 
 /** After the last delivery, trailing work (spool unlink, pool bookkeeping) still belongs to the cell. */
 const SETTLE_MS = 250;
@@ -50,6 +51,7 @@ interface Bench {
   o: Options;
   traffic: Traffic;
   parley: ParleyHandle;
+  single?: ParleyHandle;
   baseline: { pid: number; port: number };
   redis: RedisTarget;
   refusals: Map<string, number>;
@@ -57,9 +59,10 @@ interface Bench {
 
 /** One repetition of one cell on one system: load, wait for every delivery, read CPU and memory. */
 async function measure(b: Bench, system: System, cell: Cell): Promise<Sample> {
-  const target = system === 'parley' ? { pid: b.parley.pid, port: b.parley.smtpPort } : b.baseline;
+  const relay = system === 'parley' ? b.parley : system === 'single' ? b.single! : undefined;
+  const target = relay ? { pid: relay.pid, port: relay.smtpPort } : b.baseline;
   const monitor = new TreeMonitor(target.pid);
-  const redisMonitor = system === 'parley' && b.redis.pid ? new TreeMonitor(b.redis.pid, !b.redis.shared) : undefined;
+  const redisMonitor = relay && b.redis.pid ? new TreeMonitor(b.redis.pid, !b.redis.shared) : undefined;
   const durationMs = b.o.seconds * 1000 * (cell.size === '10m' ? 2 : 1);
   const client0 = process.cpuUsage();
   monitor.start();
@@ -89,7 +92,7 @@ async function measure(b: Bench, system: System, cell: Cell): Promise<Sample> {
   const usage = monitor.stop();
   const redisUsage = redisMonitor?.stop();
   const client = process.cpuUsage(client0);
-  if (b.parley.proc.exitCode !== null) throw new Error(`parley exited during the run:\n${tail(b.parley.logFile)}`);
+  if (relay && relay.proc.exitCode !== null) throw new Error(`parley exited during the run:\n${tail(relay.logFile)}`);
   const n = accepted.length || NaN;
   const arrived = accepted.filter((x) => delivered.has(x.token)).length;
   const latencies = accepted.map((x) => x.latencyMs).sort((x, y) => x - y);
@@ -109,10 +112,14 @@ async function measure(b: Bench, system: System, cell: Cell): Promise<Sample> {
   };
 }
 
+function systems(b: Bench): System[] {
+  return b.single ? ['parley', 'single', 'baseline'] : ['parley', 'baseline'];
+}
+
 /** Exactly once, by token, for each system. Returns whether it held. */
 function verify(b: Bench): boolean {
   let ok = true;
-  for (const system of ['parley', 'baseline'] as System[]) {
+  for (const system of systems(b)) {
     const sent = [...b.traffic.sent.values()].filter((s) => s.system === system);
     const accepted = sent.filter((s) => s.accepted);
     const missing = accepted.filter((s) => !delivered.has(s.token));
@@ -126,7 +133,8 @@ function verify(b: Bench): boolean {
     if (missing.length || duplicated.length) ok = false;
     for (const s of missing.slice(0, 5)) {
       const queueId = /queued as (\S+)/.exec(s.reply ?? '')?.[1];
-      const log = system === 'parley' && queueId ? readFileSync(b.parley.logFile, 'utf8').split('\n').filter((l) => l.includes(queueId)) : [];
+      const logFile = system === 'parley' ? b.parley.logFile : system === 'single' ? b.single?.logFile : undefined;
+      const log = logFile && queueId ? readFileSync(logFile, 'utf8').split('\n').filter((l) => l.includes(queueId)) : [];
       console.log(`  missing ${s.token} (${s.cell}, ${s.direction}, reply "${s.reply}")${log.length ? `\n    ${log.slice(-3).join('\n    ')}` : ''}`);
     }
   }
@@ -210,19 +218,38 @@ async function main(): Promise<number> {
       },
       nodeArgs: o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     });
+    // --scaling: a second node of the same domain (same Redis, so same parties and limits) with one worker.
+    let single: ParleyHandle | undefined;
+    if (o.scaling) {
+      mkdirSync(join(workDir, 'single'));
+      single = await spawnParley(children, {
+        dataDir: join(workDir, 'single'),
+        env: {
+          PARLEY_WORKERS: '1',
+          PARLEY_DATA_DIR: join(workDir, 'single'),
+          PARLEY_SMTP_PORT: '0',
+          PARLEY_API_PORT: '0',
+          PARLEY_REDIS_URL: redis.url,
+          PARLEY_REDIS_PREFIX: prefix,
+          PARLEY_OUTBOUND: `smtp://127.0.0.1:${sink.port}`,
+          PARLEY_SENDER_AUTH: 'off',
+        },
+        nodeArgs: [],
+      });
+    }
     const pairs = await registerPairs(parley, o.sellers, runTag);
     const traffic = new Traffic(pairs, runTag, o.koreanShare, seededRandom(o.seed));
-    const b: Bench = { o, traffic, parley, baseline: { pid: baseline.proc.pid!, port: baseline.port }, redis, refusals: new Map() };
+    const b: Bench = { o, traffic, parley, single, baseline: { pid: baseline.proc.pid!, port: baseline.port }, redis, refusals: new Map() };
     console.log(`${pairs.length} pairs registered; warming up (JIT, pools, Redis connections)`);
-    for (const system of ['parley', 'baseline'] as System[]) await measure(b, system, WARM_UP);
+    for (const system of systems(b)) await measure(b, system, WARM_UP);
 
     const results: CellResult[] = [];
     for (const cell of o.cells) {
-      const r: CellResult = { cell, parley: [], baseline: [] };
+      const r: CellResult = { cell, parley: [], baseline: [], single: [] };
       console.log(`\n${cellLabel(cell)}`);
       for (let rep = 0; rep < o.reps; rep++) {
         // Alternate who goes first, so drift in the machine's load does not always favour one side.
-        for (const system of (rep % 2 ? ['baseline', 'parley'] : ['parley', 'baseline']) as System[]) {
+        for (const system of rep % 2 ? systems(b).reverse() : systems(b)) {
           const sample = await measure(b, system, cell);
           r[system].push(sample);
           console.log(formatSampleLine(`${system} ${rep + 1}`, sample));
@@ -240,6 +267,11 @@ async function main(): Promise<number> {
     for (const r of results) console.log(formatCell(r));
     console.log(`\nFor the README — produced by \`${command}\` on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString().slice(0, 10)}:\n`);
     console.log(markdownTable(results));
+    if (single) {
+      const workers = process.env.PARLEY_WORKERS && process.env.PARLEY_WORKERS !== '0' ? process.env.PARLEY_WORKERS : String(cpus().length);
+      console.log(`\nScaling — the default relay (${workers} workers) against a one-worker relay, same run:\n`);
+      console.log(scalingTable(results, `${workers} workers`));
+    }
     if (o.profile) {
       await stop(parley.proc);
       console.log(`\n${summarizeProfiles(profileDir)}`);

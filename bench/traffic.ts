@@ -98,7 +98,7 @@ export class Traffic {
   ) {}
 
   /** A job source for one cell run on one system. */
-  source(system: 'parley' | 'baseline', cell: string, size: SizeClass): () => Job {
+  source(system: string, cell: string, size: SizeClass): () => Job {
     let build = this.factories.get(size);
     if (!build) this.factories.set(size, (build = messageFactory(size)));
     const make = build;
