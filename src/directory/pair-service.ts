@@ -4,7 +4,12 @@ import { resolutionFor, type AliasResolution, type Pair } from '../domain/pair.j
 import type { PairStore } from '../storage/ports.js';
 
 /** Creates pairs with their two aliases and resolves alias addresses back to pairs. */
+/** Aliases remembered per node; past it the oldest goes. An alias is about 200 bytes of memory. */
+const RESOLVED_ENTRIES = 50_000;
+
 export class PairService {
+  private readonly resolved = new Map<string, AliasResolution>();
+
   constructor(
     private readonly store: PairStore,
     private readonly aliasKey: Buffer,
@@ -39,8 +44,15 @@ export class PairService {
   async resolve(address: string): Promise<AliasResolution | null> {
     const local = this.aliasLocal(address);
     if (!local) return null;
+    // Pairs are never changed or removed once made, so a found alias can be remembered for good (bounded).
+    const known = this.resolved.get(local);
+    if (known) return known;
     const found = await this.store.findAlias(local);
-    return found ? resolutionFor(found.pair, found.side) : null;
+    if (!found) return null;
+    const resolution = resolutionFor(found.pair, found.side);
+    if (this.resolved.size >= RESOLVED_ENTRIES) this.resolved.delete(this.resolved.keys().next().value!);
+    this.resolved.set(local, resolution);
+    return resolution;
   }
 
   /** The alias local part an address would name, or null if it cannot be one of ours. */

@@ -12,12 +12,23 @@ export interface PartyInput {
   businessBuyer?: boolean | undefined;
 }
 
+/**
+ * How long a node relays with its own copy of a party: every message reads both parties, and they change
+ * rarely. A change made on this node takes effect at once; one made on another node within this long.
+ */
+export const PARTY_CACHE_MS = 5_000;
+/** Parties held at once; past it the oldest entry goes (a burst from many parties cannot grow memory). */
+const PARTY_CACHE_ENTRIES = 10_000;
+
 /** Registers marketplace parties; the only place real addresses are sealed and unsealed. */
 export class PartyService {
+  private readonly cache = new Map<string, { party: Party; until: number }>();
+
   constructor(
     private readonly store: PartyStore,
     private readonly cipher: AddressCipher,
     private readonly now: () => number,
+    private readonly cacheMs = 0,
   ) {}
 
   async put(input: PartyInput): Promise<{ party: Party; created: boolean }> {
@@ -50,12 +61,22 @@ export class PartyService {
       updatedAt: this.now(),
     };
     await this.store.putParty(stored);
+    this.cache.delete(input.id);
     return { party: this.unseal(stored), created: !existing };
   }
 
   async get(id: string): Promise<Party | null> {
+    const cached = this.cache.get(id);
+    if (cached && cached.until > this.now()) return cached.party;
     const stored = await this.store.getParty(id);
-    return stored ? this.unseal(stored) : null;
+    if (!stored) return null;
+    const party = this.unseal(stored);
+    if (this.cacheMs > 0) {
+      this.cache.delete(id);
+      if (this.cache.size >= PARTY_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(id, { party, until: this.now() + this.cacheMs });
+    }
+    return party;
   }
 
   /** Fetches a party that must exist and have the given role. */
