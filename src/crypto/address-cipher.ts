@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
+import { randomPooled } from './random-pool.js';
 import { subkey } from './keys.js';
 
 /**
@@ -15,7 +16,7 @@ export class AddressCipher {
   }
 
   seal(plain: string): string {
-    const iv = randomBytes(12);
+    const iv = randomPooled(12);
     const cipher = createCipheriv('aes-256-gcm', this.encKey, iv);
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     return ['v1', iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');

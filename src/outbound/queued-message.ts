@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomPooled } from '../crypto/random-pool.js';
 import { base32 } from '../domain/alias.js';
 
 /** Who gets a DSN if delivery fails. Absent (null) for DSNs, notices and auto-replies: that is what stops bounce loops. */
@@ -73,7 +73,7 @@ const ID_BYTES = 15;
 export const queueIdRe = /^[a-z2-7]{16,26}$/;
 
 export function newQueueId(): string {
-  return base32(randomBytes(ID_BYTES));
+  return base32(randomPooled(ID_BYTES));
 }
 
 /** The delivery destination the per-destination limit counts: the recipient's domain. */

@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { open, rename } from 'node:fs/promises';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { randomPooled } from '../crypto/random-pool.js';
+import { open, rename, type FileHandle } from 'node:fs/promises';
 
 /**
  * Sealed spool files: AES-256-GCM with a random IV per file. Spooled messages carry real addresses (To header,
@@ -25,7 +26,7 @@ export function seal(key: Buffer, aad: string, plain: Buffer): Buffer {
  * and written without ever being joined, so it exists once in plain text and once encrypted, not four times.
  */
 export function sealParts(key: Buffer, aad: string, plain: readonly Buffer[]): Buffer[] {
-  const iv = randomBytes(IV_BYTES);
+  const iv = randomPooled(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(aad, 'utf8'));
   const body = plain.map((part) => cipher.update(part));
@@ -61,17 +62,32 @@ export function unseal(key: Buffer, aad: string, sealed: Buffer): Buffer {
 export async function writeSynced(path: string, bytes: Buffer | readonly Buffer[]): Promise<void> {
   const handle = await open(path, 'w', 0o600);
   try {
-    for (const part of Buffer.isBuffer(bytes) ? [bytes] : bytes) {
-      // write() may write less than asked (a signal, a nearly full disk): go on from where it stopped.
-      for (let done = 0; done < part.length; ) {
-        const { bytesWritten } = await handle.write(part, done, part.length - done);
-        if (bytesWritten === 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
-        done += bytesWritten;
-      }
-    }
+    await writeAll(handle, Buffer.isBuffer(bytes) ? [bytes] : bytes);
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * One writev for all the pieces (one trip to the thread pool, not one per piece). writev may write less than
+ * asked (a signal, a nearly full disk): go on from where it stopped.
+ */
+async function writeAll(handle: FileHandle, parts: readonly Buffer[]): Promise<void> {
+  let pending = parts.filter((p) => p.length > 0);
+  while (pending.length > 0) {
+    let written = (await handle.writev(pending)).bytesWritten;
+    if (written === 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+    while (written > 0 && pending.length > 0) {
+      const first = pending[0]!;
+      if (written >= first.length) {
+        written -= first.length;
+        pending = pending.slice(1);
+      } else {
+        pending = [first.subarray(written), ...pending.slice(1)];
+        written = 0;
+      }
+    }
   }
 }
 
