@@ -14,6 +14,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       redact: { paths: ['emails', '*.emails', 'email', '*.email', 'req.headers.authorization'], censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination,
+    // Asynchronous by default: lines written while a write is in flight go out together, instead of one
+    // blocking write per line on the path of every message. pino flushes what is left when the process exits.
+    destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }
