@@ -127,12 +127,12 @@ export async function startParley(config: Config, logger: Logger, options: Start
     now,
     bounceRecordTtlSeconds: BOUNCE_RECORD_TTL_SECONDS,
   });
-  // Two gates: a large message being delivered does not hold up one being received, and the other way round.
-  const largeMessageGate = () => new LargeMessageGate(config.limits.largeMessageBytes, config.limits.largeMessagesAtOnce);
-  const inboundLarge = largeMessageGate();
+  // One gate for both directions: a large message being delivered and one being rebuilt would hold their copies
+  // at the same moment, which is what the gate is there to prevent.
+  const largeMessages = new LargeMessageGate(config.limits.largeMessageBytes, config.limits.largeMessagesAtOnce);
   const worker = new DeliveryWorker({
     spool,
-    largeMessages: largeMessageGate(),
+    largeMessages,
     transport,
     schedule,
     concurrency: config.outbound.concurrency,
@@ -164,9 +164,9 @@ export async function startParley(config: Config, logger: Logger, options: Start
   const pipeline: RelayPipeline = new RelayPipeline({
     config,
     directory,
-    memory: inboundLarge,
+    memory: largeMessages,
     forwarder: new Forwarder({
-      memory: inboundLarge,
+      memory: largeMessages,
       threads: new ThreadTranslator(store.threads, directory.cipher, config.domain, THREAD_TTL_SECONDS),
       signer,
       queue,
@@ -194,7 +194,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
     else logger.error({ error: result.error }, 'content policy reload refused; the rules in force stay');
     return result;
   };
-  const smtp = createSmtpEdge({ config, pipeline, tls, loopMarker: marker, logger, rates: store.rates, metrics, largeMessages: inboundLarge });
+  const smtp = createSmtpEdge({ config, pipeline, tls, loopMarker: marker, logger, rates: store.rates, metrics, largeMessages });
   const api = await buildAdminServer({
     directory,
     store,

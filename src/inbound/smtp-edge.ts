@@ -173,18 +173,22 @@ export function createSmtpEdge(deps: SmtpEdgeDeps): SmtpEdge {
           const tx = session.parley!;
           const deadlines = session.guard!.deadlines;
           deadlines.dataStarted();
-          const { raw } = await readMessage(stream, {
-            maxReceived: MAX_RECEIVED,
-            loopMarker: deps.loopMarker,
-            maxHeaderBytes: limits.maxHeaderBytes,
-            maxLineLength: limits.maxLineLength,
-          }).finally(() => deadlines.dataEnded());
+          // Straight onto the transaction, no local: see Transaction.message.
+          tx.message = (
+            await readMessage(stream, {
+              maxReceived: MAX_RECEIVED,
+              loopMarker: deps.loopMarker,
+              maxHeaderBytes: limits.maxHeaderBytes,
+              maxLineLength: limits.maxLineLength,
+            }).finally(() => deadlines.dataEnded())
+          ).raw;
           // Before mailparser (in the pipeline) builds a tree of it.
-          checkMimeStructure(raw, limits);
+          checkMimeStructure(tx.message, limits);
+          const size = tx.message.length;
           // The chunks it was received in are garbage now; freed before the message waits for its turn.
-          deps.largeMessages.checkpoint(raw.length);
+          deps.largeMessages.checkpoint(size);
           const endTimer = deps.metrics?.acceptLatency.startTimer();
-          await deps.largeMessages.run(raw.length, () => pipeline.onMessage(tx, raw)).finally(() => endTimer?.());
+          await deps.largeMessages.run(size, () => pipeline.onMessage(tx)).finally(() => endTimer?.());
           return `Ok: queued as ${tx.id}`;
         });
       },

@@ -73,9 +73,10 @@ export class RelayPipeline {
     tx.target ??= target;
   }
 
-  async onMessage(tx: Transaction, raw: Buffer): Promise<void> {
+  /** The end of DATA: tx.message holds the bytes; they are released as soon as they are not needed. */
+  async onMessage(tx: Transaction): Promise<void> {
     try {
-      const verdict = await this.relay(tx, raw);
+      const verdict = await this.relay(tx);
       tx.accepted = true;
       this.deps.metrics?.messages.inc({ verdict, reason: '' });
       await this.commitCap(tx);
@@ -83,6 +84,8 @@ export class RelayPipeline {
       this.countRefusal(err);
       throw err;
     } finally {
+      // Held or refused mail no longer needs its bytes either (the quarantine has its own copy).
+      tx.message = undefined;
       await this.onEnd(tx);
     }
   }
@@ -115,34 +118,44 @@ export class RelayPipeline {
     await this.deps.dailyCap.release(sellerId, tx.id);
   }
 
-  private async relay(tx: Transaction, raw: Buffer): Promise<'accepted' | 'held' | 'bounce'> {
+  private async relay(tx: Transaction): Promise<'accepted' | 'held' | 'bounce'> {
     const log = this.deps.logger.child({ msgId: tx.id });
     const target = tx.target;
     if (!target) throw new ParleyError('bad_message', 'no recipient');
+    if (!tx.message) throw new ParleyError('bad_message', 'no message');
     if (target.kind === 'bounce') {
-      await this.deps.acceptBounce(target.queueId, raw, log);
+      await this.deps.acceptBounce(target.queueId, tx.message, log);
       return 'bounce';
     }
 
-    const conversation = tx.conversation ?? (await this.conversation(target.resolution));
-    const parsed = await parseMessage(raw);
-    authorizeSender(parsed.fromAddress, conversation);
-    const auth = await this.authenticate(tx, raw, parsed, log);
-    const verdict = await scanContent(this.deps.policy, parsed, conversation, this.deps.config.domain, this.deps.now());
-    for (const f of verdict.findings) this.deps.metrics?.policyFindings.inc({ rule: f.ruleId, action: f.action });
-    this.deps.memory?.checkpoint(raw.length);
-
-    if (verdict.action === 'reject') return this.refuse(tx, raw, parsed, conversation, verdict, log);
+    const { conversation, parsed, auth, verdict } = await this.inspect(tx, target.resolution, log);
+    if (verdict.action === 'reject') return this.refuse(tx, parsed, conversation, verdict, log);
     if (verdict.action === 'hold') {
-      await this.hold(tx, raw, parsed, conversation, verdict, log);
+      await this.hold(tx, parsed, conversation, verdict, log);
       return 'held';
     }
+    // Only the parsed message is needed from here on; a large message's bytes go before its rebuilt copy is made.
+    const size = tx.message?.length ?? 0;
+    tx.message = undefined;
+    this.deps.memory?.checkpoint(size);
     const content = this.deps.policy.applyMasks({ subject: parsed.mail.subject ?? '', text: parsed.mail.text, html: parsed.mail.html || undefined }, verdict);
     await this.deps.forwarder.forward(
       { queueId: tx.id, conversation, parsed, content, policyTags: verdict.tags, envelopeFrom: tx.envelopeFrom, tls: tx.tls, auth },
       log,
     );
     return 'accepted';
+  }
+
+  /** Parse once, authorize the header From, authenticate the sender, scan the content. */
+  private async inspect(tx: Transaction, resolution: AliasResolution, log: Logger) {
+    const raw = tx.message!;
+    const conversation = tx.conversation ?? (await this.conversation(resolution));
+    const parsed = await parseMessage(raw);
+    authorizeSender(parsed.fromAddress, conversation);
+    const auth = await this.authenticate(tx, raw, parsed, log);
+    const verdict = await scanContent(this.deps.policy, parsed, conversation, this.deps.config.domain, this.deps.now());
+    for (const f of verdict.findings) this.deps.metrics?.policyFindings.inc({ rule: f.ruleId, action: f.action });
+    return { conversation, parsed, auth, verdict };
   }
 
   /** A reviewer released a held message: the same last leg as fresh mail, masked if they asked. */
@@ -185,7 +198,8 @@ export class RelayPipeline {
     return auth;
   }
 
-  private async refuse(tx: Transaction, raw: Buffer, parsed: ParsedMessage, c: Conversation, verdict: Verdict, log: Logger): Promise<never> {
+  private async refuse(tx: Transaction, parsed: ParsedMessage, c: Conversation, verdict: Verdict, log: Logger): Promise<never> {
+    const raw = tx.message!;
     const input = quarantineInput({ id: tx.id, status: 'rejected', conversation: c, verdict, parsed, raw, envelopeFrom: tx.envelopeFrom, now: this.deps.now() });
     await this.deps.quarantine.hold(input);
     const rule = input.rules[0]!;
@@ -194,7 +208,8 @@ export class RelayPipeline {
     throw new ParleyError('policy_rejected', text, { smtpText: text });
   }
 
-  private async hold(tx: Transaction, raw: Buffer, parsed: ParsedMessage, c: Conversation, verdict: Verdict, log: Logger): Promise<void> {
+  private async hold(tx: Transaction, parsed: ParsedMessage, c: Conversation, verdict: Verdict, log: Logger): Promise<void> {
+    const raw = tx.message!;
     const input = quarantineInput({ id: tx.id, status: 'held', conversation: c, verdict, parsed, raw, envelopeFrom: tx.envelopeFrom, now: this.deps.now() });
     await this.deps.quarantine.hold(input);
     if (tx.envelopeFrom) {

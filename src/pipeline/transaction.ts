@@ -18,6 +18,12 @@ export interface Transaction {
   capHeldFor?: string;
   /** Set once the message is durably accepted (250): nothing is given back after that. */
   accepted?: boolean;
+  /**
+   * The message as received, from the end of DATA until the pipeline no longer needs it. Held here rather than
+   * passed along: an async function keeps its arguments alive until it returns, and a large message's bytes
+   * should be freed before its rebuilt copy is made, not after it is queued.
+   */
+  message?: Buffer;
 }
 
 /** Port to the durable queue: resolves only once the message is on disk. */
