@@ -65,25 +65,32 @@ export class PartyService {
     return { party: this.unseal(stored), created: !existing };
   }
 
+  /** The party as stored now (what the API shows). */
   async get(id: string): Promise<Party | null> {
+    const stored = await this.store.getParty(id);
+    return stored ? this.unseal(stored) : null;
+  }
+
+  /**
+   * Fetches a party that must exist and have the given role: what the relay asks for every message, so it may
+   * be this node's copy, at most PARTY_CACHE_MS old (roles never change; names and addresses rarely do).
+   */
+  async require(id: string, role: Role, field: string): Promise<Party> {
+    const party = await this.recent(id);
+    if (!party) throw new ParleyError('party_not_found', `no party ${id}`, { field });
+    if (party.role !== role) throw new ParleyError('bad_request', `party ${id} is a ${party.role}, not a ${role}`, { field });
+    return party;
+  }
+
+  private async recent(id: string): Promise<Party | null> {
     const cached = this.cache.get(id);
     if (cached && cached.until > this.now()) return cached.party;
-    const stored = await this.store.getParty(id);
-    if (!stored) return null;
-    const party = this.unseal(stored);
-    if (this.cacheMs > 0) {
+    const party = await this.get(id);
+    if (party && this.cacheMs > 0) {
       this.cache.delete(id);
       if (this.cache.size >= PARTY_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(id, { party, until: this.now() + this.cacheMs });
     }
-    return party;
-  }
-
-  /** Fetches a party that must exist and have the given role. */
-  async require(id: string, role: Role, field: string): Promise<Party> {
-    const party = await this.get(id);
-    if (!party) throw new ParleyError('party_not_found', `no party ${id}`, { field });
-    if (party.role !== role) throw new ParleyError('bad_request', `party ${id} is a ${party.role}, not a ${role}`, { field });
     return party;
   }
 
