@@ -127,12 +127,13 @@ export async function startParley(config: Config, logger: Logger, options: Start
     now,
     bounceRecordTtlSeconds: BOUNCE_RECORD_TTL_SECONDS,
   });
-  // One gate for both directions: a large message being delivered and one being rebuilt would hold their copies
-  // at the same moment, which is what the gate is there to prevent.
-  const largeMessages = new LargeMessageGate(config.limits.largeMessageBytes, config.limits.largeMessagesAtOnce);
+  // Two gates of the same size: receiving never waits for a delivery (which can take minutes when the far end
+  // is slow); a large delivery gives way to a large message being received, for a few seconds at most.
+  const { largeMessageBytes, largeMessagesAtOnce } = config.limits;
+  const largeMessages = new LargeMessageGate(largeMessageBytes, largeMessagesAtOnce);
   const worker = new DeliveryWorker({
     spool,
-    largeMessages,
+    largeMessages: new LargeMessageGate(largeMessageBytes, largeMessagesAtOnce, undefined, { gate: largeMessages, maxWaitMs: 5_000 }),
     transport,
     schedule,
     concurrency: config.outbound.concurrency,

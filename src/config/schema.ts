@@ -237,7 +237,7 @@ export const configSchema = z.object({
     largeMessagesAtOnce: setting(positive, {
       env: 'PARLEY_LARGE_MESSAGES_AT_ONCE',
       kind: 'int',
-      doc: 'Large messages one relay process works on at once (parsing, rebuilding and sealing one, or delivering one); others wait their turn holding only their bytes.',
+      doc: 'Large messages one relay process works on at once, received (parsed, rebuilt, sealed) and, separately, delivered; others wait their turn holding only their bytes.',
     }),
     idleTimeoutSeconds: setting(positive, {
       env: 'PARLEY_SMTP_IDLE_TIMEOUT',

@@ -35,8 +35,8 @@ describe('LargeMessageGate', () => {
     expect(await Promise.all(runs)).toEqual([0, 1, 2, 3, 4]);
     expect(most).toBe(2);
     expect(order).toEqual([0, 1, 2, 3, 4]);
-    // One collection after each large message.
-    expect(collected).toHaveLength(5);
+    // One collection before and one after each large message.
+    expect(collected).toHaveLength(10);
   });
 
   it('when small messages arrive while large ones hold every slot, then they run at once and nothing is collected for them', async () => {
@@ -44,13 +44,14 @@ describe('LargeMessageGate', () => {
     const gate = new LargeMessageGate(1000, 1, () => collected.push('gc'));
     const block = deferred();
     const large = gate.run(2000, () => block.promise);
+    const before = collected.length;
     expect(await gate.run(999, async () => 'small')).toBe('small');
     gate.checkpoint(999);
-    expect(collected).toEqual([]);
+    expect(collected).toHaveLength(before);
     block.resolve();
     await large;
     gate.checkpoint(1000);
-    expect(collected).toHaveLength(2);
+    expect(collected).toHaveLength(before + 2);
   });
 
   it('when a large message fails, then its slot passes on and the error reaches its caller', async () => {
@@ -62,6 +63,37 @@ describe('LargeMessageGate', () => {
     await expect(failing).rejects.toThrow('parse failed');
     expect(await next).toBe('next');
     expect(gate.queued()).toBe(0);
+  });
+
+  it('when a gate gives way to another, then its large message waits until the other is idle, but never longer than the bound', async () => {
+    const receiving = new LargeMessageGate(10, 1, () => undefined);
+    const delivering = new LargeMessageGate(10, 1, () => undefined, { gate: receiving, maxWaitMs: 60_000 });
+    const order: string[] = [];
+    const block = deferred();
+    const received = receiving.run(50, async () => {
+      await block.promise;
+      order.push('received');
+    });
+    const delivered = delivering.run(50, async () => {
+      order.push('delivered');
+    });
+    // Small deliveries never wait.
+    expect(await delivering.run(5, async () => 'small')).toBe('small');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(order).toEqual([]);
+    block.resolve();
+    await Promise.all([received, delivered]);
+    expect(order).toEqual(['received', 'delivered']);
+
+    const impatient = new LargeMessageGate(10, 1, () => undefined, { gate: receiving, maxWaitMs: 30 });
+    const stuck = deferred();
+    let busyDone = false;
+    const busy = receiving.run(50, () => stuck.promise).then(() => (busyDone = true));
+    // The bound passes while the other gate is still busy: this one goes ahead anyway.
+    expect(await impatient.run(50, async () => 'went ahead')).toBe('went ahead');
+    expect(busyDone).toBe(false);
+    stuck.resolve();
+    await busy;
   });
 
   it('when built with the real collector, then running a large message works on this runtime', async () => {

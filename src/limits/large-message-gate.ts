@@ -16,11 +16,19 @@ type Collect = () => void;
 export class LargeMessageGate {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
+  private readonly idleWaiters: (() => void)[] = [];
 
+  /**
+   * @param after another gate this one gives way to: a large message here starts only once that gate is idle
+   *   (or after `maxWaitMs`, so a steady stream there cannot starve this one). Deliveries give way to mail being
+   *   received, so the two seldom hold their copies at the same moment, yet receiving never waits for a slow
+   *   far end.
+   */
   constructor(
     readonly thresholdBytes: number,
     readonly atOnce: number,
     private readonly collect: Collect = collectGarbage,
+    private readonly after?: { gate: LargeMessageGate; maxWaitMs: number },
   ) {
     if (!(atOnce >= 1)) throw new TypeError('large messages at once must be at least 1');
   }
@@ -35,14 +43,30 @@ export class LargeMessageGate {
     if (this.active >= this.atOnce) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.active++;
     try {
+      if (this.after) await this.after.gate.whenIdle(this.after.maxWaitMs);
+      // What other work left behind goes before this message's copies are made.
+      this.collect();
       return await fn();
     } finally {
       this.collect();
       // The slot passes straight to the next waiter, so a small burst can never overtake and starve it.
       const next = this.waiting.shift();
       if (next) next();
-      else this.active--;
+      else if (--this.active === 0) for (const idle of this.idleWaiters.splice(0)) idle();
     }
+  }
+
+  /** Resolves once no large message is being worked on here, or after maxWaitMs, whichever comes first. */
+  whenIdle(maxWaitMs: number): Promise<void> {
+    if (this.active === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, maxWaitMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.idleWaiters.push(done);
+    });
   }
 
   /**

@@ -63,8 +63,6 @@ export class Forwarder {
     const subject = input.content.subject;
     const thread = await threads.translate(c.pair.id, c.sender.role, parsed.mail.inReplyTo, parsed.mail.references);
     const autoSubmitted = autoSubmittedValue(parsed.headers);
-    // From here on only the composed message is used: the parsed one (a large message's decoded attachments)
-    // can be collected while the copy on its way to disk is written.
     const composed = await composeMessage({
       parsed,
       from: { name: c.sender.name, address: c.senderAlias },
