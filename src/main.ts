@@ -109,14 +109,8 @@ export async function startParley(config: Config, logger: Logger, options: Start
     resolveMx: options.resolveMx,
     mxPort: options.mxPort,
   });
-  const queue: MessageQueue = {
-    async enqueue(raw, meta) {
-      const queued = await spool.enqueue(raw, meta);
-      // Called only once listeners are up, after the worker below exists.
-      worker.kick();
-      return queued;
-    },
-  };
+  // The delivery worker hears of each queued message from the spool itself (onEnqueue).
+  const queue: MessageQueue = spool;
   const reports = new DeliveryReports({
     domain: config.domain,
     bounces: store.bounces,

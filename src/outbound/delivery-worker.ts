@@ -5,7 +5,7 @@ import type { Spool } from './spool.js';
 import type { DeliveryResult, OutboundTransport } from './transport.js';
 
 export interface DeliveryWorkerDeps {
-  spool: Pick<Spool, 'list' | 'read' | 'reschedule' | 'remove'>;
+  spool: Pick<Spool, 'list' | 'get' | 'read' | 'reschedule' | 'remove' | 'onEnqueue'>;
   transport: Pick<OutboundTransport, 'send'>;
   schedule: RetrySchedule;
   /** Attempts in flight at once (outbound.concurrency). */
@@ -41,23 +41,42 @@ export class DeliveryWorker {
   private readonly now: () => number;
   private running = false;
   private pumpQueued = false;
+  /**
+   * Messages known to be due but not started yet: new ones (kick(id)) and ones a concurrency limit held back.
+   * A pass looks only at these until `fullScanAt`, when something not due at the last full look becomes due.
+   * With a large deferred queue (a big provider down) a pass then costs what is due, not the whole queue.
+   */
+  private readonly candidates = new Set<string>();
+  private fullScanAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private abort = new AbortController();
 
   constructor(private readonly deps: DeliveryWorkerDeps) {
     if (deps.concurrency < 1 || deps.perDestination < 1) throw new TypeError('concurrency limits must be at least 1');
     this.now = deps.now ?? Date.now;
+    // Every message queued, by whatever path (fresh mail, DSNs, notices, releases), is found without a scan.
+    deps.spool.onEnqueue((id) => this.kick(id));
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
     this.abort = new AbortController();
+    this.fullScanAt = 0;
     this.kick();
   }
 
-  /** Wakes the worker, e.g. right after an enqueue. Cheap: many kicks in one tick make one pass. */
-  kick(): void {
+  /**
+   * Wakes the worker, e.g. right after an enqueue: with the new message's id it is found without looking at the
+   * whole queue; without one the next pass looks at everything. Cheap: many kicks in one tick make one pass.
+   */
+  kick(id?: string): void {
+    if (id !== undefined) this.candidates.add(id);
+    else this.fullScanAt = 0;
+    this.wake();
+  }
+
+  private wake(): void {
     if (!this.running || this.pumpQueued) return;
     this.pumpQueued = true;
     setImmediate(() => {
@@ -85,23 +104,43 @@ export class DeliveryWorker {
     if (!this.running) return;
     clearTimeout(this.timer);
     const now = this.now();
-    let wake = now + MAX_SLEEP_MS;
     const due: QueuedMessage[] = [];
-    for (const msg of this.deps.spool.list()) {
-      if (this.inFlight.has(msg.id)) continue;
-      const at = Math.max(msg.nextAttemptAt, this.holdUntil.get(msg.id) ?? 0);
-      if (at <= now) due.push(msg);
-      else wake = Math.min(wake, at);
+    const dueAt = (msg: QueuedMessage) => Math.max(msg.nextAttemptAt, this.holdUntil.get(msg.id) ?? 0);
+    if (now >= this.fullScanAt) {
+      // The whole queue, at least every MAX_SLEEP_MS: whatever became due without a kick (a clock jump, a
+      // missed notice) is found within that time.
+      let next = now + MAX_SLEEP_MS;
+      this.candidates.clear();
+      for (const msg of this.deps.spool.list()) {
+        if (this.inFlight.has(msg.id)) continue;
+        const at = dueAt(msg);
+        if (at <= now) due.push(msg);
+        else next = Math.min(next, at);
+      }
+      this.fullScanAt = next;
+    } else {
+      for (const id of this.candidates) {
+        const msg = this.deps.spool.get(id);
+        if (!msg || this.inFlight.has(id)) this.candidates.delete(id);
+        else if (dueAt(msg) <= now) due.push(msg);
+        else {
+          this.candidates.delete(id);
+          this.fullScanAt = Math.min(this.fullScanAt, dueAt(msg));
+        }
+      }
     }
     due.sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.createdAt - b.createdAt);
     for (const msg of due) {
-      // Completions kick again, so messages skipped here are picked up as soon as a slot frees.
-      if (this.inFlight.size >= this.deps.concurrency) break;
       const destination = destinationOf(msg.to);
-      if ((this.perDomain.get(destination) ?? 0) >= this.deps.perDestination) continue;
+      // Held back by a limit: stays a candidate; completions kick again, so it goes as soon as a slot frees.
+      if (this.inFlight.size >= this.deps.concurrency || (this.perDomain.get(destination) ?? 0) >= this.deps.perDestination) {
+        this.candidates.add(msg.id);
+        continue;
+      }
+      this.candidates.delete(msg.id);
       this.launch(msg, destination);
     }
-    this.timer = setTimeout(() => this.kick(), Math.max(0, wake - now));
+    this.timer = setTimeout(() => this.wake(), Math.max(0, this.fullScanAt - now));
   }
 
   private launch(msg: QueuedMessage, destination: string): void {
@@ -112,14 +151,18 @@ export class DeliveryWorker {
         // A local fault (spool unreadable or unwritable): the message stays queued and is tried again later.
         const retryAt = this.now() + (this.deps.schedule.steps[0] ?? 60) * 1000;
         this.holdUntil.set(msg.id, retryAt);
+        this.fullScanAt = Math.min(this.fullScanAt, retryAt);
         log.error({ err, retryAt: new Date(retryAt).toISOString() }, 'delivery attempt hit a local fault; message kept');
       })
       .finally(() => {
         this.inFlight.delete(msg.id);
+        // Still queued (deferred, or its outcome's callback failed): its next time bounds the next full look.
+        const after = this.deps.spool.get(msg.id);
+        if (after) this.fullScanAt = Math.min(this.fullScanAt, Math.max(after.nextAttemptAt, this.holdUntil.get(msg.id) ?? 0));
         const left = (this.perDomain.get(destination) ?? 1) - 1;
         if (left > 0) this.perDomain.set(destination, left);
         else this.perDomain.delete(destination);
-        this.kick();
+        this.wake();
       });
     this.inFlight.set(msg.id, run);
   }

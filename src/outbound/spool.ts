@@ -39,6 +39,7 @@ export class Spool {
    */
   private readonly fresh = new Map<string, Buffer>();
   private freshBytes = 0;
+  private readonly enqueueListeners: ((id: string) => void)[] = [];
   /** Ids with a `.meta` beside their message (retry state written): removal has no other file to look for. */
   private readonly withState = new Set<string>();
   private readonly tmpDir: string;
@@ -111,8 +112,14 @@ export class Spool {
     }
     this.index.set(id, msg);
     this.keepFresh(id, parts, draft.bytes!);
+    for (const listener of this.enqueueListeners) listener(id);
     this.logger.debug({ msgId: id, bytes: draft.bytes }, 'spooled');
     return msg;
+  }
+
+  /** Called with each id once its message is durably queued (the delivery worker starts on it at once). */
+  onEnqueue(listener: (id: string) => void): void {
+    this.enqueueListeners.push(listener);
   }
 
   get(id: string): QueuedMessage | undefined {

@@ -73,6 +73,31 @@ async function setup(
 }
 
 describe('delivery worker over real SMTP', () => {
+  it('when many messages wait for a later retry, then new mail goes out at once without the whole queue being read for each', async () => {
+    const sink = await startSink();
+    const { spool, worker, delivered } = await setup(sink);
+    // 300 messages deferred for an hour, as when a big provider is down.
+    const later = Date.now() + 3_600_000;
+    for (let i = 0; i < 300; i++) {
+      const queued = await spool.enqueue(message(`waiting${i}@down.example`), metaFor(`waiting${i}@down.example`));
+      await spool.reschedule(queued.id, { attempts: 1, nextAttemptAt: later, lastError: '451 4.3.0 try later' });
+    }
+    let fullReads = 0;
+    const list = spool.list.bind(spool);
+    spool.list = () => {
+      fullReads++;
+      return list();
+    };
+    worker.start();
+    const fresh = [];
+    for (let i = 0; i < 20; i++) fresh.push(await spool.enqueue(message(realRecipient), metaFor()));
+    await vi.waitFor(() => expect(delivered.map((m) => m.id).sort()).toEqual(fresh.map((m) => m.id).sort()), eventually);
+    // The first pass reads the queue; the twenty new messages and their completions do not.
+    expect(fullReads).toBe(1);
+    expect(sink.received.every((r) => r.to[0] === realRecipient)).toBe(true);
+    expect(spool.depth()).toBe(300);
+  });
+
   it('when a message is enqueued and the far end accepts, then it is delivered exactly once, bytes intact, and leaves the spool', async () => {
     const sink = await startSink();
     const { spool, worker, delivered } = await setup(sink);
