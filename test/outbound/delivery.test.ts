@@ -89,7 +89,7 @@ describe('delivery worker over real SMTP', () => {
       return list();
     };
     worker.start();
-    const fresh = [];
+    const fresh: QueuedMessage[] = [];
     for (let i = 0; i < 20; i++) fresh.push(await spool.enqueue(message(realRecipient), metaFor()));
     await vi.waitFor(() => expect(delivered.map((m) => m.id).sort()).toEqual(fresh.map((m) => m.id).sort()), eventually);
     // The first pass reads the queue; the twenty new messages and their completions do not.
