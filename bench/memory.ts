@@ -3,7 +3,7 @@
 // thousand idle connections. One relay process (PARLEY_WORKERS=1): memory is a per-process budget, and the
 // figures of one process are exact (VmHWM reset per step) rather than sums over a tree.
 import { randomInt } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,22 +108,13 @@ async function main(): Promise<number> {
     const sink = await forkBenchProcess<SinkMessage>(children, 'sink.ts', {}, (m) => {
       if (m.type === 'delivered') for (const [token] of m.batch) delivered.add(token);
     });
-    mkdirSync(join(workDir, 'parley'));
     const parley = await spawnParley(children, {
       dataDir: join(workDir, 'parley'),
-      env: {
-        PARLEY_WORKERS: '1',
-        PARLEY_DATA_DIR: join(workDir, 'parley'),
-        PARLEY_SMTP_PORT: '0',
-        PARLEY_API_PORT: '0',
-        PARLEY_REDIS_URL: redis.url,
-        PARLEY_REDIS_PREFIX: prefix,
-        PARLEY_OUTBOUND: `smtp://127.0.0.1:${sink.port}`,
-        PARLEY_SENDER_AUTH: 'off',
-        // Room for the thousand idle connections; everything else at its default.
-        PARLEY_MAX_CONNECTIONS: '1200',
-      },
-      nodeArgs: [],
+      redisUrl: redis.url,
+      redisPrefix: prefix,
+      sinkPort: sink.port,
+      // One process; room for the thousand idle connections; everything else at its default.
+      env: { PARLEY_WORKERS: '1', PARLEY_MAX_CONNECTIONS: '1200' },
     });
     const pid = parley.pid;
     const runTag = letters(randomInt(26 ** 4));

@@ -1,7 +1,7 @@
 // Every process the bench runs, started the way a user would start it, and stopped again whatever happens
 // (normal end, a thrown error, Ctrl-C): Redis when none is given, the sink, the baseline, and Parley itself.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -173,12 +173,26 @@ export interface ParleyHandle {
   api(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }>;
 }
 
+export interface RelayOptions {
+  /** Created here; holds the relay's spool, its log and (with the embedded store) its data. */
+  dataDir: string;
+  redisUrl: string;
+  /** Key prefix of the run: every relay of one run shares it (one domain, several nodes). */
+  redisPrefix: string;
+  /** The loopback sink every relay delivers to. */
+  sinkPort: number;
+  /** Anything else, e.g. PARLEY_WORKERS. */
+  env?: Record<string, string>;
+  nodeArgs?: string[];
+}
+
 /**
  * `node --import tsx src/cli.ts serve` — what `npm start` runs — configured only through PARLEY_* variables.
  * The bench's own PARLEY_* environment is passed on (e.g. PARLEY_LOG_LEVEL) except what the bench must own.
  * Logs go to a file, not a pipe: reading a pipe would put the relay's log volume on the bench's CPU.
  */
-export async function spawnParley(children: Children, o: { dataDir: string; env: Record<string, string>; nodeArgs: string[] }): Promise<ParleyHandle> {
+export async function spawnParley(children: Children, o: RelayOptions): Promise<ParleyHandle> {
+  mkdirSync(o.dataDir, { recursive: true });
   const logFile = join(o.dataDir, 'parley.log');
   const out = openSync(logFile, 'a');
   const env = {
@@ -191,9 +205,17 @@ export async function spawnParley(children: Children, o: { dataDir: string; env:
     // What `npm start` and the Dockerfile set: freed large buffers go back to the system (see the Dockerfile).
     MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072',
     ...benchSecrets,
+    PARLEY_DATA_DIR: o.dataDir,
+    PARLEY_SMTP_PORT: '0',
+    PARLEY_API_PORT: '0',
+    PARLEY_REDIS_URL: o.redisUrl,
+    PARLEY_REDIS_PREFIX: o.redisPrefix,
+    PARLEY_OUTBOUND: `smtp://127.0.0.1:${o.sinkPort}`,
+    // No DNS here to check SPF/DKIM/DMARC against; production runs with enforce.
+    PARLEY_SENDER_AUTH: 'off',
     ...o.env,
   };
-  const proc = children.add(spawn(process.execPath, [...o.nodeArgs, '--import', 'tsx', join(repoRoot, 'src/cli.ts'), 'serve'], { cwd: repoRoot, env, stdio: ['ignore', out, out] }));
+  const proc = children.add(spawn(process.execPath, [...(o.nodeArgs ?? []), '--import', 'tsx', join(repoRoot, 'src/cli.ts'), 'serve'], { cwd: repoRoot, env, stdio: ['ignore', out, out] }));
   const started = await new Promise<Record<string, unknown>>((resolve, reject) => {
     const onExit = (code: number | null) => reject(new Error(`parley exited with ${code} before starting:\n${tail(logFile)}`));
     proc.once('exit', onExit);

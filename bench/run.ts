@@ -5,7 +5,7 @@
 // from dropping or refusing mail is a failure, not a result.
 import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BaselineMessage } from './baseline-forwarder.js';
@@ -203,40 +203,14 @@ async function main(): Promise<number> {
     console.log(describeMachine(workDir, redis, o));
     const sink = await forkBenchProcess<SinkMessage>(children, 'sink.ts', {}, onSink);
     const baseline = await forkBenchProcess<BaselineMessage>(children, 'baseline-forwarder.ts', { BASELINE_TARGET_PORT: String(sink.port), BASELINE_MODE: o.baselineMode });
-    mkdirSync(join(workDir, 'parley'));
+    const relay = { redisUrl: redis.url, redisPrefix: prefix, sinkPort: sink.port };
     const parley = await spawnParley(children, {
+      ...relay,
       dataDir: join(workDir, 'parley'),
-      env: {
-        PARLEY_DATA_DIR: join(workDir, 'parley'),
-        PARLEY_SMTP_PORT: '0',
-        PARLEY_API_PORT: '0',
-        PARLEY_REDIS_URL: redis.url,
-        PARLEY_REDIS_PREFIX: prefix,
-        PARLEY_OUTBOUND: `smtp://127.0.0.1:${sink.port}`,
-        // No DNS here to check SPF/DKIM/DMARC against; production runs with enforce.
-        PARLEY_SENDER_AUTH: 'off',
-      },
       nodeArgs: o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     });
     // --scaling: a second node of the same domain (same Redis, so same parties and limits) with one worker.
-    let single: ParleyHandle | undefined;
-    if (o.scaling) {
-      mkdirSync(join(workDir, 'single'));
-      single = await spawnParley(children, {
-        dataDir: join(workDir, 'single'),
-        env: {
-          PARLEY_WORKERS: '1',
-          PARLEY_DATA_DIR: join(workDir, 'single'),
-          PARLEY_SMTP_PORT: '0',
-          PARLEY_API_PORT: '0',
-          PARLEY_REDIS_URL: redis.url,
-          PARLEY_REDIS_PREFIX: prefix,
-          PARLEY_OUTBOUND: `smtp://127.0.0.1:${sink.port}`,
-          PARLEY_SENDER_AUTH: 'off',
-        },
-        nodeArgs: [],
-      });
-    }
+    const single = o.scaling ? await spawnParley(children, { ...relay, dataDir: join(workDir, 'single'), env: { PARLEY_WORKERS: '1' } }) : undefined;
     const pairs = await registerPairs(parley, o.sellers, runTag);
     const traffic = new Traffic(pairs, runTag, o.koreanShare, seededRandom(o.seed));
     const b: Bench = { o, traffic, parley, single, baseline: { pid: baseline.proc.pid!, port: baseline.port }, redis, refusals: new Map() };
