@@ -125,9 +125,11 @@ export async function startParley(config: Config, logger: Logger, options: Start
   // is slow); a large delivery gives way to a large message being received, for a few seconds at most.
   const { largeMessageBytes, largeMessagesAtOnce } = config.limits;
   const largeMessages = new LargeMessageGate(largeMessageBytes, largeMessagesAtOnce);
+  const largeDeliveries = new LargeMessageGate(largeMessageBytes, largeMessagesAtOnce, undefined, { gate: largeMessages, maxWaitMs: 5_000 });
+  metrics.watchLargeMessages(() => largeMessages.queued() + largeDeliveries.queued());
   const worker = new DeliveryWorker({
     spool,
-    largeMessages: new LargeMessageGate(largeMessageBytes, largeMessagesAtOnce, undefined, { gate: largeMessages, maxWaitMs: 5_000 }),
+    largeMessages: largeDeliveries,
     transport,
     schedule,
     concurrency: config.outbound.concurrency,

@@ -77,7 +77,7 @@ export class LargeMessageGate {
     if (this.isLarge(bytes)) this.collect();
   }
 
-  /** Large messages waiting for their turn (a gauge for /metrics). */
+  /** Large messages waiting for their turn (parley_large_messages_waiting). */
   queued(): number {
     return this.waiting.length;
   }

@@ -90,6 +90,18 @@ export class Metrics {
     });
   }
 
+  /** Large messages waiting for their turn (see LargeMessageGate), read at scrape time. */
+  watchLargeMessages(waiting: () => number): void {
+    new Gauge({
+      name: 'parley_large_messages_waiting',
+      help: 'Large messages waiting for their turn to be processed or delivered on this node',
+      registers: [this.registry],
+      collect() {
+        this.set(waiting());
+      },
+    });
+  }
+
   /** Samples the store's round trip every intervalMs; returns a stop function. */
   watchStore(ping: () => Promise<void>, intervalMs = 15_000): () => void {
     const sample = () => {

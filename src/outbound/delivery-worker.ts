@@ -1,3 +1,4 @@
+import type { LargeMessageGate } from '../limits/large-message-gate.js';
 import type { Logger } from '../observability/logger.js';
 import { destinationOf, type DeliveryFailure, type QueuedMessage, type SettledOutcome } from './queued-message.js';
 import { isExpired, nextAttemptAt, type RetrySchedule } from './retry-schedule.js';
@@ -20,7 +21,7 @@ export interface DeliveryWorkerDeps {
   /** Reports each attempt's outcome (metrics). */
   observe?(outcome: 'delivered' | 'deferred' | 'failed' | 'expired', msg: QueuedMessage): void;
   /** Large messages are read and sent a few at a time (memory); small ones pass straight through. */
-  largeMessages?: { run<T>(bytes: number, fn: () => Promise<T>): Promise<T> };
+  largeMessages?: Pick<LargeMessageGate, 'run'>;
   /** How long stop() lets in-flight attempts finish before aborting them (ms). */
   stopGraceMs?: number;
 }

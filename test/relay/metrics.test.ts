@@ -33,6 +33,7 @@ describe('metrics', () => {
     expect(value(text, 'parley_policy_findings_total{rule="seller-foreign-address",action="hold"}')).toBe(1);
     expect(value(text, 'parley_delivery_attempts_total{outcome="delivered"}')).toBeGreaterThanOrEqual(1);
     expect(text).toMatch(/^parley_queue_depth \d+$/m);
+    expect(text).toMatch(/^parley_large_messages_waiting 0$/m);
     expect(text).toMatch(/^parley_store_up 1$/m);
     expect(text).toMatch(/^parley_accept_seconds_count 3$/m);
     expect(text).not.toContain('jiwoo');
