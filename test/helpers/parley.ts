@@ -63,7 +63,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<TestRelay>
       const d = parley.directory;
       await d.parties.put({ id: 'seller-blue', role: 'seller', name: 'Blue Kettle Store', emails: ['owner@bluekettle.example', 'cs@bluekettle.example'] });
       await d.parties.put({ id: 'buyer-jiwoo', role: 'buyer', name: 'Jiwoo', emails: ['jiwoo.kim@gmail.example'] });
-      const { pair } = await d.orders.record({ orderId: 'A-20261120-7781', buyerId: 'buyer-jiwoo', sellerId: 'seller-blue', placedAt: Date.UTC(2026, 10, 20) });
+      const { pair } = await d.orders.record({ orderId: 'A-20261120-7781', buyerId: 'buyer-jiwoo', sellerId: 'seller-blue', placedAt: threeDaysAgoAtNoon() });
       return { buyerAlias: d.pairs.address(pair.buyerAlias), sellerAlias: d.pairs.address(pair.sellerAlias) };
     },
     async client() {
@@ -75,6 +75,15 @@ export async function startRelay(options: RelayOptions = {}): Promise<TestRelay>
       return c;
     },
   };
+}
+
+/**
+ * The seed order's time: relative to the real clock (the relay's own), so the seller stays three days old
+ * whatever day the tests run: cap 600 + floor(5 × 1/3) = 601.
+ */
+function threeDaysAgoAtNoon(): number {
+  const startOfToday = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+  return startOfToday - 3 * 86_400_000 + 12 * 3_600_000;
 }
 
 /** A minimal well-formed message as a mail client would write it (CRLF line endings). */

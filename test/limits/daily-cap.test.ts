@@ -170,8 +170,8 @@ for (const kind of ['redis', 'embedded'] as const) {
       clock.now = Date.parse('2026-11-24T00:00:10Z');
       await cap.consume('s1', 'fresh');
       await cap.release('s1', 'straddler');
-      expect((await store.caps.usage('s1', '2026-11-23')).used).toBe(0);
-      expect((await store.caps.usage('s1', '2026-11-24')).used).toBe(1);
+      expect((await store.caps.usage('s1', '2026-11-23', clock.now)).used).toBe(0);
+      expect((await store.caps.usage('s1', '2026-11-24', clock.now)).used).toBe(1);
     });
 
     it('when a message takes a unit and is never committed (its node died), then the unit counts until the lease ends and is then free', async () => {
