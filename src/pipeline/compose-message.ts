@@ -1,4 +1,5 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { serializeMimeTree, type MimeTreeNode } from './mime-serialize.js';
 import type { ParsedMessage } from './parse-message.js';
 import { pieces } from './pieces.js';
 import type { ThreadIds } from './translate-thread.js';
@@ -34,6 +35,22 @@ export interface ComposeInput {
  * CRs, text outside parts, duplicate boundaries or headers) cannot smuggle anything past our checks.
  */
 export async function composeMessage(input: ComposeInput): Promise<Buffer> {
+  const attached = input.parsed.mail.attachments.reduce((n, a) => n + a.content.length, 0);
+  if (attached <= IN_ONE_PASS_MAX) {
+    const bytes = serializeMimeTree(mimeTree(input, false) as unknown as MimeTreeNode);
+    if (bytes) return bytes;
+  }
+  return mimeTree(input, true).build();
+}
+
+/**
+ * Attachments up to this size (together) are encoded in one synchronous pass; larger ones stream through
+ * nodemailer's encoders in pieces, so a 10 MB attachment never exists as one 13 MB base64 string.
+ */
+const IN_ONE_PASS_MAX = 1024 * 1024;
+
+/** The MIME tree of the outgoing message (nodemailer's MimeNode); exported for the equivalence test. */
+export function mimeTree(input: ComposeInput, streamAttachments: boolean) {
   const { mail } = input.parsed;
   const composer = new MailComposer({
     from: input.from,
@@ -53,7 +70,7 @@ export async function composeMessage(input: ComposeInput): Promise<Buffer> {
     attachments: mail.attachments.map((a) => ({
       filename: a.filename,
       // In pieces: the encoder then makes small strings as it goes, not one the size of the attachment.
-      content: pieces(a.content),
+      content: streamAttachments ? pieces(a.content) : a.content,
       contentType: a.contentType,
       // Inline images keep their Content-ID so cid: references in the HTML still resolve.
       ...(a.contentId ? { cid: a.contentId.replace(/^<|>$/g, '') } : {}),
@@ -65,7 +82,7 @@ export async function composeMessage(input: ComposeInput): Promise<Buffer> {
     disableFileAccess: true,
     disableUrlAccess: true,
   });
-  return composer.compile().build();
+  return composer.compile();
 }
 
 /** Date normalised to UTC (the composer writes +0000); a missing or absurd date becomes now. */
