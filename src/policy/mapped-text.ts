@@ -40,6 +40,11 @@ export class MappedTextBuilder {
     } else this.pushUnit(cp, from, to);
   }
 
+  /** Makes room for `extra` more units, so a caller filling the arrays directly needs no check per unit. */
+  reserve(extra: number): void {
+    while (this.len + extra > this.units.length) this.grow();
+  }
+
   pushUnit(u: number, from: number, to: number): void {
     if (this.len === this.units.length) this.grow();
     this.units[this.len] = u;

@@ -23,10 +23,17 @@ export function normalize(raw: string): NormalizedText {
   let i = 0;
   while (i < n) {
     const c = raw.charCodeAt(i);
-    if (c < 0x80 && !startsMark(raw, i + 1)) {
-      if (c >= 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) out.push(c >= 0x41 && c <= 0x5a ? c | 0x20 : c, i, i + 1);
-      i += 1;
-      continue;
+    if (c < 0x80) {
+      // Most mail is ASCII: take the whole run at once. Its last character joins the cluster path below
+      // when a combining mark or an invisible follows it (e + U+0301 is é, to be stripped).
+      let j = i + 1;
+      while (j < n && raw.charCodeAt(j) < 0x80) j++;
+      const stop = startsMark(raw, j) ? j - 1 : j;
+      if (stop > i) {
+        appendAscii(out, raw, i, stop);
+        i = stop;
+        continue;
+      }
     }
     const from = i;
     const cp = raw.codePointAt(i)!;
@@ -56,6 +63,22 @@ export function normalize(raw: string): NormalizedText {
     }
   }
   return joinSpacedRuns(out);
+}
+
+/** ASCII as detectors read it: lower case, control characters other than tab and line breaks dropped. */
+function appendAscii(out: MappedTextBuilder, raw: string, from: number, to: number): void {
+  out.reserve(to - from);
+  const { units, start, end } = out;
+  let len = out.len;
+  for (let i = from; i < to; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) continue;
+    units[len] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
+    start[len] = i;
+    end[len] = i + 1;
+    len++;
+  }
+  out.len = len;
 }
 
 const MARKS = /\p{M}/gu;

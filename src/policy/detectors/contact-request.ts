@@ -1,5 +1,5 @@
 import type { Detector, TextHit, TextView } from './detector.js';
-import { matchPhrases, pattern, type PhrasePattern } from './phrases.js';
+import { matchPhrases, pattern, phraseSet, type PhrasePattern } from './phrases.js';
 import { sentenceAfter, sentenceBefore } from './text-windows.js';
 
 /**
@@ -165,13 +165,13 @@ const KOREAN: PhrasePattern[] = [
   { kind: 'request', re: pattern(`(?:직거래|개인${K}거래|외부${K}거래)${K}(?:를|로|으로|는)?${K}(?:하|가능|원하|어떠|괜찮|진행)`) },
 ];
 
-const PATTERNS = [...ENGLISH, ...KOREAN];
+export const contactRequestPhrases = phraseSet([...ENGLISH, ...KOREAN]);
 
 export function contactRequestDetector(): Detector {
   return {
     id: 'contact-request',
     inspectText(view: TextView): TextHit[] {
-      return matchPhrases(view, PATTERNS);
+      return matchPhrases(view, contactRequestPhrases);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { pattern, type PhrasePattern } from './phrases.js';
+import { pattern, phraseSet, type PhrasePattern } from './phrases.js';
 import { sentenceAfter } from './text-windows.js';
 
 /**
@@ -66,4 +66,4 @@ const KOREAN: PhrasePattern[] = [
   { kind: 'language', re: pattern(`구독${K}(?:하고|하시면|해${K}주|부탁|버튼)|스토어${K}찜`) },
 ];
 
-export const marketingPatterns: readonly PhrasePattern[] = [...ENGLISH, ...KOREAN];
+export const marketingPhrases = phraseSet([...ENGLISH, ...KOREAN]);

@@ -2,7 +2,7 @@ import type { DuplicateCounter } from '../duplicate-counter.js';
 import { fingerprint } from '../fingerprint.js';
 import type { Hit } from '../types.js';
 import type { Detector, MessageFacts, ScanContext, TextHit, TextView } from './detector.js';
-import { marketingPatterns } from './marketing-phrases.js';
+import { marketingPhrases } from './marketing-phrases.js';
 import { matchPhrases } from './phrases.js';
 
 export interface MarketingOptions {
@@ -23,7 +23,7 @@ export function marketingDetector(options: MarketingOptions, duplicates: Duplica
   return {
     id: 'marketing',
     inspectText(view: TextView): TextHit[] {
-      return matchPhrases(view, marketingPatterns);
+      return matchPhrases(view, marketingPhrases);
     },
     async inspectMessage(message: MessageFacts, ctx: ScanContext): Promise<Hit[]> {
       const hits = [...listHeaderHits(message.headers), ...trackingPixelHits(message)];

@@ -102,16 +102,35 @@ function libphonenumberMatches(text: string, region: CountryCode): [number, numb
     }
     const from = Math.max(0, m.index - CANDIDATE_CONTEXT);
     const slice = text.slice(from, m.index + m[0].length + CANDIDATE_CONTEXT);
-    for (const found of findPhoneNumbersInText(slice, { defaultCountry: region })) {
-      const start = from + found.startsAt;
+    for (const [startsAt, endsAt] of verifiedNumbers(slice, region)) {
+      const start = from + startsAt;
       const last = out[out.length - 1];
-      if (!last || last[1] <= start) out.push([start, from + found.endsAt, true]);
+      if (!last || last[1] <= start) out.push([start, from + endsAt, true]);
     }
     // Two numbers side by side can share a candidate: resume right after what was found.
     const last = out[out.length - 1];
     if (last && last[1] > m.index && last[1] < CANDIDATE.lastIndex) CANDIDATE.lastIndex = last[1];
   }
   return out;
+}
+
+/**
+ * libphonenumber's verdict on one candidate with its context, remembered: a message read as text, as HTML and
+ * as rendered HTML shows the same numbers up to three times, and each verdict costs ~30 µs. The answer depends
+ * only on the slice and the region. Bounded, oldest first out, so a digit dump cannot grow it.
+ */
+const verdicts = new Map<string, readonly (readonly [number, number])[]>();
+const MAX_REMEMBERED = 2_048;
+
+function verifiedNumbers(slice: string, region: CountryCode): readonly (readonly [number, number])[] {
+  const key = `${region}\u0000${slice}`;
+  let found = verdicts.get(key);
+  if (!found) {
+    found = findPhoneNumbersInText(slice, { defaultCountry: region }).map((n) => [n.startsAt, n.endsAt] as const);
+    if (verdicts.size >= MAX_REMEMBERED) verdicts.delete(verdicts.keys().next().value!);
+    verdicts.set(key, found);
+  }
+  return found;
 }
 
 function digitCount(s: string): number {

@@ -1,6 +1,9 @@
 import { originalSpan } from '../mapped-text.js';
+import type { NormalizedText } from '../normalize.js';
 import type { DetectorKind } from '../types.js';
 import type { TextHit, TextView } from './detector.js';
+import { GramIndex, probesOf, type LiteralProbe } from './gram-index.js';
+import { requiredLiterals } from './required-literals.js';
 import { isNegated } from './text-windows.js';
 
 /**
@@ -16,11 +19,28 @@ export interface PhrasePattern {
   accept?: (text: string, start: number, end: number) => boolean;
 }
 
-export function matchPhrases(view: TextView, patterns: readonly PhrasePattern[]): TextHit[] {
+/**
+ * A detector's patterns, each with the literals it cannot match without (read from its source once, at load).
+ * Most segments contain the literals of only a few of the ~100 patterns: the rest are skipped unread.
+ */
+export interface PhraseSet {
+  readonly patterns: readonly PhrasePattern[];
+  /** required[i]: clauses for patterns[i], each a list of literal probes of which the text must hold one. */
+  readonly required: readonly (readonly LiteralProbe[])[][];
+}
+
+export function phraseSet(patterns: readonly PhrasePattern[]): PhraseSet {
+  return { patterns, required: patterns.map((p) => probesOf(requiredLiterals(p.re))) };
+}
+
+export function matchPhrases(view: TextView, set: PhraseSet): TextHit[] {
   if (isRepliedSubject(view)) return [];
   const text = view.norm.text;
+  const index = gramIndexOf(view.norm);
   const hits: TextHit[] = [];
-  for (const p of patterns) {
+  for (let i = 0; i < set.patterns.length; i++) {
+    const p = set.patterns[i]!;
+    if (!index.maySatisfy(set.required[i]!)) continue;
     p.re.lastIndex = 0;
     for (let m = p.re.exec(text); m; m = p.re.exec(text)) {
       const start = m.index;
@@ -37,6 +57,15 @@ export function matchPhrases(view: TextView, patterns: readonly PhrasePattern[])
     }
   }
   return hits;
+}
+
+/** One index per normalised text, shared by the detectors that read it (contact requests, marketing, reviews). */
+const indexes = new WeakMap<NormalizedText, GramIndex>();
+
+function gramIndexOf(norm: NormalizedText): GramIndex {
+  let index = indexes.get(norm);
+  if (!index) indexes.set(norm, (index = GramIndex.of(norm.text)));
+  return index;
 }
 
 /**

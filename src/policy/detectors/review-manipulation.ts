@@ -1,6 +1,6 @@
 import { originalSpan } from '../mapped-text.js';
 import type { Detector, TextHit, TextView } from './detector.js';
-import { isQuotedLine, isRepliedSubject, matchPhrases, pattern, type PhrasePattern } from './phrases.js';
+import { isQuotedLine, isRepliedSubject, matchPhrases, pattern, phraseSet, type PhrasePattern } from './phrases.js';
 import { isNegated, sentenceAfter, sentenceBefore } from './text-windows.js';
 
 /**
@@ -78,6 +78,7 @@ const PATTERNS: PhrasePattern[] = [
   },
   { kind: 'positive-review', re: pattern(`(?:리뷰|후기|평점|별점|구매평|상품평)${K}(?:좋게|잘|예쁘게|만점|5점|높게|후하게)${K}(?:써|남겨|작성|주|부탁|달아)`) },
 ];
+export const reviewPhrases = phraseSet(PATTERNS);
 
 /** Incentives offered against a review: the review word, the reward and an exchange cue in one sentence. */
 const REVIEW_WORD = /(?<![a-z])(?:review|feedback|rating|stars?)(?![a-z])|리뷰|후기|구매평|상품평|별점|평점/g;
@@ -130,7 +131,7 @@ export function reviewManipulationDetector(): Detector {
   return {
     id: 'review-manipulation',
     inspectText(view: TextView): TextHit[] {
-      return [...matchPhrases(view, PATTERNS), ...incentiveHits(view)];
+      return [...matchPhrases(view, reviewPhrases), ...incentiveHits(view)];
     },
   };
 }
