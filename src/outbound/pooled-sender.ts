@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { createTransport, type Mail, type SMTPPoolOptions } from 'nodemailer';
+import { pieces } from '../pipeline/pieces.js';
 import { classifySendError, type DeliveryResult } from './smtp-reply.js';
 
 export interface Envelope {
@@ -32,6 +33,8 @@ interface SmtpPool {
   send(mail: PoolMail, callback: (err: Error | null, info?: { response?: string }) => void): boolean;
 }
 
+const IN_PIECES_ABOVE = 256 * 1024;
+
 /** One nodemailer pool to one host; sends raw bytes with an explicit envelope and classifies the outcome. */
 export class PooledSender {
   private readonly mail: Mail;
@@ -57,7 +60,8 @@ export class PooledSender {
         getEnvelope: () => ({ from: envelope.from, to: [envelope.to] }),
         messageId: () => '',
         getHeader: () => '',
-        createReadStream: () => Readable.from([raw], { objectMode: false }),
+        // A large message in pieces: the dot-stuffing stream then copies 57 KB at a time, not the whole message.
+        createReadStream: () => (raw.length > IN_PIECES_ABOVE ? pieces(raw) : Readable.from([raw], { objectMode: false })),
       },
     };
     return new Promise((resolve) => {
