@@ -61,16 +61,37 @@ export class RelayPipeline {
     if (target.kind === 'alias' && !tx.target) {
       const conversation = await this.conversation(target.resolution);
       if (tx.envelopeFrom !== '') authorizeSender(tx.envelopeFrom, conversation);
-      // Before the cap: a message refused for its rate must hold no cap unit.
-      await this.deps.partyRate.check(conversation.sender.id);
-      if (conversation.direction === 'seller_to_buyer') {
-        const usage = await this.deps.dailyCap.consume(conversation.sender.id, tx.id);
-        tx.capHeldFor = conversation.sender.id;
-        this.deps.metrics?.capUtilisation.observe(usage.used / usage.cap);
-      }
+      await this.admit(tx, conversation);
       tx.conversation = conversation;
     }
     tx.target ??= target;
+  }
+
+  /**
+   * The sender's message rate and, for a seller, a unit of the daily cap, asked for together (one round trip
+   * to the store, not two). The rate decides first: a message refused for its rate holds no cap unit, so one
+   * taken alongside is given back before the refusal is answered.
+   */
+  private async admit(tx: Transaction, c: Conversation): Promise<void> {
+    const sellerId = c.direction === 'seller_to_buyer' ? c.sender.id : undefined;
+    const [rate, unit] = await Promise.allSettled([
+      this.deps.partyRate.check(c.sender.id),
+      sellerId ? this.deps.dailyCap.consume(sellerId, tx.id) : Promise.resolve(undefined),
+    ]);
+    if (rate.status === 'rejected') {
+      if (sellerId && unit.status === 'fulfilled') {
+        // Should the store fail here too, the unit is a lease: it lapses on its own, and the reply stays the rate's.
+        await this.deps.dailyCap.release(sellerId, tx.id).catch((err: unknown) =>
+          this.deps.logger.warn({ msgId: tx.id, err: (err as Error).message }, 'daily cap unit not given back; it lapses with its lease'),
+        );
+      }
+      throw rate.reason;
+    }
+    if (unit.status === 'rejected') throw unit.reason;
+    if (sellerId && unit.value) {
+      tx.capHeldFor = sellerId;
+      this.deps.metrics?.capUtilisation.observe(unit.value.used / unit.value.cap);
+    }
   }
 
   /** The end of DATA: tx.message holds the bytes; they are released as soon as they are not needed. */
