@@ -35,8 +35,9 @@ export interface ComposeInput {
  * CRs, text outside parts, duplicate boundaries or headers) cannot smuggle anything past our checks.
  */
 export async function composeMessage(input: ComposeInput): Promise<Buffer> {
-  const attached = input.parsed.mail.attachments.reduce((n, a) => n + a.content.length, 0);
-  if (attached <= IN_ONE_PASS_MAX) {
+  const { text, html } = input.content;
+  const size = input.parsed.mail.attachments.reduce((n, a) => n + a.content.length, (text?.length ?? 0) + (html?.length ?? 0));
+  if (size <= IN_ONE_PASS_MAX) {
     const bytes = serializeMimeTree(mimeTree(input, false) as unknown as MimeTreeNode);
     if (bytes) return bytes;
   }
@@ -44,8 +45,8 @@ export async function composeMessage(input: ComposeInput): Promise<Buffer> {
 }
 
 /**
- * Attachments up to this size (together) are encoded in one synchronous pass; larger ones stream through
- * nodemailer's encoders in pieces, so a 10 MB attachment never exists as one 13 MB base64 string.
+ * Messages whose parts come to at most this size are encoded in one synchronous pass; larger ones stream
+ * through nodemailer's encoders in pieces, so a 10 MB attachment never exists as one 13 MB base64 string.
  */
 const IN_ONE_PASS_MAX = 1024 * 1024;
 
