@@ -51,7 +51,8 @@ export class PooledSender {
    * Our bytes go straight to the pool's transport interface with an explicit envelope: nodemailer sends them
    * as they are and never derives recipients from the headers. Going through sendMail() would wrap the finished
    * message in a new MIME tree, a message id and a chain of newline streams first, which cost as much CPU as
-   * the SMTP exchange itself.
+   * the SMTP exchange itself. Nor is sendMail()'s address normalisation needed: every envelope address here is
+   * a plain ASCII addr-spec (registered addresses are canonical, ours are VERP), and the spool refuses others.
    */
   send(envelope: Envelope, raw: Buffer, signal?: AbortSignal): Promise<DeliveryResult> {
     const mail: PoolMail = {
