@@ -2,9 +2,10 @@
 // (normal end, a thrown error, Ctrl-C): Redis when none is given, the sink, the baseline, and Parley itself.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+// The suite's helper: one way to find a free loopback port.
+import { freePort } from '../test/helpers/redis-process.js';
 
 const repoRoot = new URL('..', import.meta.url).pathname;
 const keys = (name: string) => join(repoRoot, 'test/fixtures/keys', name);
@@ -56,16 +57,6 @@ export async function stop(proc: ChildProcess, graceMs = 15_000): Promise<void> 
   clearTimeout(timer);
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
 
 /**
  * Forks one of the bench's own processes (sink, baseline) with tsx and an IPC channel; resolves with the port
