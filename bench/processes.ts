@@ -57,7 +57,6 @@ export async function stop(proc: ChildProcess, graceMs = 15_000): Promise<void> 
   clearTimeout(timer);
 }
 
-
 /**
  * Forks one of the bench's own processes (sink, baseline) with tsx and an IPC channel; resolves with the port
  * it reports once listening. Later messages go to onMessage.
