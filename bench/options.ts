@@ -21,6 +21,8 @@ export interface Options {
   profile: boolean;
   /** Also run a one-worker Parley beside the default one, sharing Redis, and report throughput per worker count. */
   scaling: boolean;
+  /** Also run a private Postfix instance as a rewriting relay in the rotation (needs the package and root). */
+  postfix: boolean;
   keep: boolean;
   seed: number;
   full: boolean;
@@ -37,6 +39,7 @@ export const USAGE = `npm run bench -- [flags]        (each flag also reads BENC
   --baseline-mode=async  async: 250 once received; sync: 250 after the far end's 250
   --profile              run the relay with --cpu-prof and print its top self-time functions
   --scaling              also run a one-worker relay (same Redis) in the rotation: workers/1-worker ratios
+  --postfix              also run a private Postfix rewriting relay (Debian's postfix package, root) in the rotation
   --keep                 keep the temporary directory (logs, spool, profiles)
   --seed=1               message mix seed`;
 
@@ -76,7 +79,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options | 
     if (!m) throw new Error(`unknown argument "${arg}"\n${USAGE}`);
     flags.set(m[1]!, m[2] ?? 'true');
   }
-  const known = ['full', 'sizes', 'concurrency', 'per-session', 'reps', 'seconds', 'sellers', 'client-ips', 'korean-share', 'baseline-mode', 'profile', 'scaling', 'keep', 'seed'];
+  const known = ['full', 'sizes', 'concurrency', 'per-session', 'reps', 'seconds', 'sellers', 'client-ips', 'korean-share', 'baseline-mode', 'profile', 'scaling', 'postfix', 'keep', 'seed'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown flag --${name}\n${USAGE}`);
   const get = (name: string): string | undefined => flags.get(name) ?? env[`BENCH_${name.toUpperCase().replaceAll('-', '_')}`];
   const bool = (name: string) => ['true', '1', 'yes'].includes(get(name) ?? '');
@@ -106,6 +109,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options | 
     baselineMode: mode,
     profile: bool('profile'),
     scaling: bool('scaling'),
+    postfix: bool('postfix'),
     keep: bool('keep'),
     seed: positive('seed')(get('seed') ?? '1'),
     full,

@@ -27,6 +27,8 @@ export interface CellResult {
   baseline: Sample[];
   /** With --scaling: the same relay with one worker, for the workers/1-worker ratio. */
   single: Sample[];
+  /** With --postfix: a Postfix rewriting relay, the issue's yardstick. */
+  postfix: Sample[];
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -101,6 +103,14 @@ export function formatCell(r: CellResult): string {
         `${head(fmt(ratio(p.p50Ms, one.p50Ms), 2))}${head(fmt(ratio(p.p99Ms, one.p99Ms), 2))}${head(fmt(ratio(p.cpuMsPerMsg, one.cpuMsPerMsg), 2))}`,
     );
   }
+  if (r.postfix.length) {
+    const pf = medianSample(r.postfix);
+    scaling.push(
+      row('Postfix', pf),
+      `  ${'Parley/pfx'.padEnd(11)}${head(fmt(ratio(p.acceptedPerSec, pf.acceptedPerSec), 2))}${head(fmt(ratio(p.deliveredPerSec, pf.deliveredPerSec), 2))}` +
+        `${head(fmt(ratio(p.p50Ms, pf.p50Ms), 2))}${head(fmt(ratio(p.p99Ms, pf.p99Ms), 2))}${head(fmt(ratio(p.cpuMsPerMsg, pf.cpuMsPerMsg), 2))}`,
+    );
+  }
   return [
     `── ${cellLabel(r.cell)} ── median of ${r.parley.length}`,
     `  ${''.padEnd(11)}${['acc/s', 'dlv/s', 'p50 ms', 'p99 ms', 'CPU ms', 'RSS MB', 'ΔRSS', 'refused', 'n'].map(head).join('')}`,
@@ -142,6 +152,24 @@ export function scalingTable(results: CellResult[], workers: string): string {
     lines.push(
       `| ${sizeLabel[r.cell.size]} | ${r.cell.concurrency} | ${r.cell.perSession} | ${fmt(p.deliveredPerSec)} | ${fmt(one.deliveredPerSec)} | ` +
         `${fmt(ratio(p.deliveredPerSec, one.deliveredPerSec), 2)} | ${fmt(p.cpuMsPerMsg, 2)} | ${fmt(one.cpuMsPerMsg, 2)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** With --postfix: Parley (default workers) against Postfix, per cell; the issue's targets are these ratios. */
+export function postfixTable(results: CellResult[]): string {
+  const lines = [
+    '| Size | Conc. | Msgs/session | Parley delivered msg/s | Postfix delivered msg/s | Parley/Postfix | Parley p50 / p99 ms | Postfix p50 / p99 ms | Parley CPU ms/msg | Postfix CPU ms/msg |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const r of results) {
+    if (!r.postfix.length) continue;
+    const p = medianSample(r.parley);
+    const pf = medianSample(r.postfix);
+    lines.push(
+      `| ${sizeLabel[r.cell.size]} | ${r.cell.concurrency} | ${r.cell.perSession} | ${fmt(p.deliveredPerSec)} | ${fmt(pf.deliveredPerSec)} | ` +
+        `${fmt(ratio(p.deliveredPerSec, pf.deliveredPerSec), 2)} | ${fmt(p.p50Ms)} / ${fmt(p.p99Ms)} | ${fmt(pf.p50Ms)} / ${fmt(pf.p99Ms)} | ${fmt(p.cpuMsPerMsg, 2)} | ${fmt(pf.cpuMsPerMsg, 2)} |`,
     );
   }
   return lines.join('\n');

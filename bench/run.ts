@@ -14,13 +14,14 @@ import { runLoad } from './load.js';
 import { seededRandom } from './messages.js';
 import { USAGE, cellLabel, parseOptions, type Cell, type Options } from './options.js';
 import { Children, dropKeys, forkBenchProcess, provideRedis, spawnParley, stop, tail, type ParleyHandle, type RedisTarget } from './processes.js';
+import { postfixUnavailable, startPostfix, type PostfixHandle } from './postfix.js';
 import { fileSystemOf, TreeMonitor } from './proc-stats.js';
-import { formatCell, formatSampleLine, markdownTable, percentile, scalingTable, type CellResult, type Sample } from './report.js';
+import { formatCell, formatSampleLine, markdownTable, percentile, postfixTable, scalingTable, type CellResult, type Sample } from './report.js';
 import type { SinkMessage } from './sink.js';
 import { letters, registerPairs, Traffic } from './traffic.js';
 
-/** 'single' is the one-worker relay of --scaling. */
-type System = 'parley' | 'single' | 'baseline';
+/** 'single' is the one-worker relay of --scaling; 'postfix' the Postfix relay of --postfix. */
+type System = 'parley' | 'single' | 'baseline' | 'postfix';
 
 /** After the last delivery, trailing work (spool unlink, pool bookkeeping) still belongs to the cell. */
 const SETTLE_MS = 250;
@@ -53,6 +54,7 @@ interface Bench {
   parley: ParleyHandle;
   single?: ParleyHandle;
   baseline: { pid: number; port: number };
+  postfix?: PostfixHandle;
   redis: RedisTarget;
   refusals: Map<string, number>;
 }
@@ -60,7 +62,7 @@ interface Bench {
 /** One repetition of one cell on one system: load, wait for every delivery, read CPU and memory. */
 async function measure(b: Bench, system: System, cell: Cell): Promise<Sample> {
   const relay = system === 'parley' ? b.parley : system === 'single' ? b.single! : undefined;
-  const target = relay ? { pid: relay.pid, port: relay.smtpPort } : b.baseline;
+  const target = relay ? { pid: relay.pid, port: relay.smtpPort } : system === 'postfix' ? b.postfix! : b.baseline;
   const monitor = new TreeMonitor(target.pid);
   const redisMonitor = relay && b.redis.pid ? new TreeMonitor(b.redis.pid, !b.redis.shared) : undefined;
   const durationMs = b.o.seconds * 1000 * (cell.size === '10m' ? 2 : 1);
@@ -113,7 +115,7 @@ async function measure(b: Bench, system: System, cell: Cell): Promise<Sample> {
 }
 
 function systems(b: Bench): System[] {
-  return b.single ? ['parley', 'single', 'baseline'] : ['parley', 'baseline'];
+  return ['parley', ...(b.single ? ['single' as const] : []), 'baseline', ...(b.postfix ? ['postfix' as const] : [])];
 }
 
 /** Exactly once, by token, for each system. Returns whether it held. */
@@ -133,7 +135,7 @@ function verify(b: Bench): boolean {
     if (missing.length || duplicated.length) ok = false;
     for (const s of missing.slice(0, 5)) {
       const queueId = /queued as (\S+)/.exec(s.reply ?? '')?.[1];
-      const logFile = system === 'parley' ? b.parley.logFile : system === 'single' ? b.single?.logFile : undefined;
+      const logFile = system === 'parley' ? b.parley.logFile : system === 'single' ? b.single?.logFile : system === 'postfix' ? b.postfix?.logFile : undefined;
       const log = logFile && queueId ? readFileSync(logFile, 'utf8').split('\n').filter((l) => l.includes(queueId)) : [];
       console.log(`  missing ${s.token} (${s.cell}, ${s.direction}, reply "${s.reply}")${log.length ? `\n    ${log.slice(-3).join('\n    ')}` : ''}`);
     }
@@ -173,6 +175,11 @@ async function main(): Promise<number> {
     return 0;
   }
   const o = parsed;
+  const noPostfix = o.postfix ? postfixUnavailable() : null;
+  if (noPostfix) {
+    console.error(`--postfix: ${noPostfix}`);
+    return 2;
+  }
   // The exact command, environment included: BENCH_* selects cells, PARLEY_* reaches the relay.
   const fromEnv = Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_') || k.startsWith('PARLEY_'));
   const command = [...fromEnv.map(([k, v]) => `${k}=${v}`), 'npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
@@ -182,6 +189,7 @@ async function main(): Promise<number> {
   const children = new Children();
   const prefix = `parley-bench-${runTag}:`;
   let redis: RedisTarget | undefined;
+  let postfix: PostfixHandle | undefined;
   // Ctrl-C: the terminal signals the children too; stop whatever is left, remove the run's keys and files.
   const interrupted = (signal: NodeJS.Signals) => {
     console.log(`\n${signal}: stopping child processes and cleaning up`);
@@ -195,6 +203,7 @@ async function main(): Promise<number> {
   process.once('SIGTERM', interrupted);
   process.once('exit', () => {
     children.killNow();
+    postfix?.stop();
     if (!o.keep) rmSync(workDir, { recursive: true, force: true });
   });
 
@@ -211,15 +220,16 @@ async function main(): Promise<number> {
     });
     // --scaling: a second node of the same domain (same Redis, so same parties and limits) with one worker.
     const single = o.scaling ? await spawnParley(children, { ...relay, dataDir: join(workDir, 'single'), env: { PARLEY_WORKERS: '1' } }) : undefined;
+    postfix = o.postfix ? await startPostfix(join(workDir, 'postfix'), sink.port) : undefined;
     const pairs = await registerPairs(parley, o.sellers, runTag);
     const traffic = new Traffic(pairs, runTag, o.koreanShare, seededRandom(o.seed));
-    const b: Bench = { o, traffic, parley, single, baseline: { pid: baseline.proc.pid!, port: baseline.port }, redis, refusals: new Map() };
+    const b: Bench = { o, traffic, parley, single, baseline: { pid: baseline.proc.pid!, port: baseline.port }, postfix, redis, refusals: new Map() };
     console.log(`${pairs.length} pairs registered; warming up (JIT, pools, Redis connections)`);
     for (const system of systems(b)) await measure(b, system, WARM_UP);
 
     const results: CellResult[] = [];
     for (const cell of o.cells) {
-      const r: CellResult = { cell, parley: [], baseline: [], single: [] };
+      const r: CellResult = { cell, parley: [], baseline: [], single: [], postfix: [] };
       console.log(`\n${cellLabel(cell)}`);
       for (let rep = 0; rep < o.reps; rep++) {
         // Alternate who goes first, so drift in the machine's load does not always favour one side.
@@ -246,6 +256,10 @@ async function main(): Promise<number> {
       console.log(`\nScaling — the default relay (${workers} workers) against a one-worker relay, same run:\n`);
       console.log(scalingTable(results, `${workers} workers`));
     }
+    if (postfix) {
+      console.log('\nParley against Postfix (a private instance relaying with canonical rewriting, fsynced queue), same run:\n');
+      console.log(postfixTable(results));
+    }
     if (o.profile) {
       await stop(parley.proc);
       console.log(`\n${summarizeProfiles(profileDir)}`);
@@ -254,6 +268,7 @@ async function main(): Promise<number> {
     if (o.keep) console.log(`kept ${workDir}`);
     return ok ? 0 : 1;
   } finally {
+    postfix?.stop();
     await children.stopAll();
     if (redis) await dropKeys(redis.url, prefix).catch(() => 0);
   }

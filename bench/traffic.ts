@@ -110,7 +110,8 @@ export class Traffic {
         if (picks === MAX_PICKS) throw new Error(`every party has sent ${SENDER_BUDGET} messages: run with more --sellers`);
         pair = this.pairs[Math.floor(this.rand() * this.pairs.length)]!;
         toBuyer = this.rand() < 0.5;
-        if (system === 'baseline') break;
+        // Only Parley enforces per-party limits; the other systems take any mix.
+        if (system !== 'parley' && system !== 'single') break;
         const sender = toBuyer ? pair.seller.id : pair.buyer.id;
         const used = this.senderUse.get(sender) ?? 0;
         if (used < SENDER_BUDGET) {
