@@ -179,6 +179,11 @@ export const configSchema = z.object({
       kind: 'int',
       doc: 'SMTP connections open at once from one client IPv4 address or IPv6 /64 on this node; beyond it 421 4.7.0.',
     }),
+    greetPassTtlSeconds: setting(z.number().int().min(0), {
+      env: 'PARLEY_GREET_PASS_TTL',
+      kind: 'int',
+      doc: 'Seconds a client that waited for the greeting and started a transaction is greeted without the 100 ms early-talker pause (as postscreen_greet_ttl); 0 = every connection waits.',
+    }),
     rateWindowSeconds: setting(positive, {
       env: 'PARLEY_RATE_WINDOW_SECONDS',
       kind: 'int',

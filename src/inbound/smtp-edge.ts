@@ -13,6 +13,7 @@ import type { Transaction } from '../pipeline/transaction.js';
 import type { RateCounter } from '../storage/ports.js';
 import type { DeadlineCode } from './limits/connection-deadlines.js';
 import { EdgeLimits, type ConnectionGuard } from './limits/edge-limits.js';
+import { GreetPassList } from './limits/greet-pass.js';
 import { checkMimeStructure } from './limits/mime-structure.js';
 import { readMessage } from './message-reader.js';
 import type { LargeMessageGate } from '../limits/large-message-gate.js';
@@ -28,7 +29,7 @@ export interface SmtpEdgeDeps {
   rates: RateCounter;
   /** How the refused-recipient tarpit waits; a timer unless a test records the waits instead. */
   sleep?: (ms: number) => Promise<void>;
-  metrics?: Pick<Metrics, 'smtpReplies' | 'acceptLatency'>;
+  metrics?: Pick<Metrics, 'smtpReplies' | 'acceptLatency' | 'greetings'>;
   /** Large messages are processed a few at a time (memory); small ones pass straight through. */
   largeMessages: Pick<LargeMessageGate, 'run' | 'checkpoint'>;
 }
@@ -38,7 +39,7 @@ export interface SmtpEdge {
   close(): Promise<void>;
 }
 
-type Session = SMTPServerSession & { parley?: Transaction; guard?: ConnectionGuard };
+type Session = SMTPServerSession & { parley?: Transaction; guard?: ConnectionGuard; greetedAtOnce?: boolean };
 type SMTPConnection = SMTPServer['connections'] extends Set<infer C> ? C : never;
 
 /** smtp-server hands every connection to connect(); the subclass is the one hook to adjust replies and watch sockets. */
@@ -60,6 +61,21 @@ class ParleySmtpServer extends SMTPServer {
   }
 }
 
+/**
+ * init() (run by connect()) has armed smtp-server's fixed 100 ms timer, which will call connectionReady().
+ * Greeting at once means calling it now and making the timer's later call do nothing.
+ */
+function greetAtOnce(connection: SMTPConnection): void {
+  const ready = connection.connectionReady.bind(connection);
+  let called = false;
+  connection.connectionReady = (next?: () => void) => {
+    if (called) return;
+    called = true;
+    ready(next);
+  };
+  connection.connectionReady();
+}
+
 /** Received headers beyond this mean a loop: RFC 5321 §6.3 suggests 100 hops, and real loops show far fewer. */
 const MAX_RECEIVED = 30;
 
@@ -75,6 +91,7 @@ export function createSmtpEdge(deps: SmtpEdgeDeps): SmtpEdge {
   const log = logger.child({ component: 'smtp' });
   const hostname = config.hostname ?? config.domain;
   const edgeLimits = new EdgeLimits({ limits, rates: deps.rates, sleep: deps.sleep ?? ((ms) => sleep(ms)), logger: log });
+  const greetPasses = new GreetPassList(limits.greetPassTtlSeconds);
 
   // Each callback is wrapped once here: async/await inside, smtp-server's callback style outside. A deadline
   // holds back while a reply is pending; once it has cut the connection, it is the reason for any later fault.
@@ -109,7 +126,11 @@ export function createSmtpEdge(deps: SmtpEdgeDeps): SmtpEdge {
       connection.send(reply.responseCode, reply.message);
     };
     const guard = edgeLimits.open(connection.remoteAddress, socket, cut);
-    (connection.session as Session).guard = guard;
+    const session = connection.session as Session;
+    session.guard = guard;
+    session.greetedAtOnce = greetPasses.has(guard.client);
+    deps.metrics?.greetings.inc({ pause: session.greetedAtOnce ? 'skipped' : 'waited' });
+    if (session.greetedAtOnce) greetAtOnce(connection);
   };
 
   const server = new ParleySmtpServer(
@@ -148,6 +169,8 @@ export function createSmtpEdge(deps: SmtpEdgeDeps): SmtpEdge {
         session.parley = undefined;
         run(session, callback, async () => {
           await edgeLimits.startMessage(session.guard!);
+          // It waited for the greeting (or it would have been dropped) and is sending mail: it passed.
+          if (!session.greetedAtOnce) greetPasses.pass(session.guard!.client);
           session.parley = {
             id: newQueueId(),
             clientIp: session.remoteAddress,

@@ -29,6 +29,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly greetings = new Counter({
+    name: 'parley_greetings_total',
+    help: 'SMTP greetings by pause: waited (the 100 ms early-talker test) or skipped (the client passed it before)',
+    labelNames: ['pause'] as const,
+    registers: [this.registry],
+  });
+
   readonly policyFindings = new Counter({
     name: 'parley_policy_findings_total',
     help: 'Content policy findings by rule and action',

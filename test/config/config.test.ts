@@ -89,6 +89,7 @@ describe('config', () => {
     expect(loadConfig({ env: {} }).limits).toMatchObject({
       maxConnections: 100,
       maxConnectionsPerIp: 20,
+      greetPassTtlSeconds: 86400,
       rateWindowSeconds: 60,
       connectionRatePerIp: 60,
       messageRatePerIp: 120,

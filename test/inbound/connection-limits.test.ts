@@ -80,4 +80,45 @@ describe('connection limits at the SMTP edge', () => {
     await expectClosedAfter(early, early.read(), 421, 'relay.test You talk too soon');
     await expectServing(relay, sellerAlias);
   });
+
+  it('when a client waited for the greeting and started a transaction, then its next connection is greeted without the pause, and one greeting only; a client that only said EHLO still waits', async () => {
+    const relay = await startRelay();
+    const { sellerAlias } = await relay.seed();
+    const greetings = async () => {
+      const text = (await relay.parley.api.inject('/metrics')).body;
+      const count = (pause: string) => Number(text.split('\n').find((l) => l.startsWith(`parley_greetings_total{pause="${pause}"}`))?.split(' ').pop() ?? 0);
+      return { waited: count('waited'), skipped: count('skipped') };
+    };
+    const message = simpleMessage({ from: BUYER, to: sellerAlias });
+
+    const first = await greetedFrom(relay, '127.0.0.2');
+    expect((await first.transaction(BUYER, [sellerAlias], message)).end?.code).toBe(250);
+    first.close();
+    const browsing = await greetedFrom(relay, '127.0.0.3');
+    browsing.close();
+    expect(await greetings()).toEqual({ waited: 2, skipped: 0 });
+
+    const again = await greetedFrom(relay, '127.0.0.2');
+    const stranger = await greetedFrom(relay, '127.0.0.3');
+    expect(await greetings()).toEqual({ waited: 3, skipped: 1 });
+    // smtp-server's own 100 ms timer still fires for the connection greeted at once: it must not greet twice.
+    await new Promise((r) => setTimeout(r, 300));
+    const res = await again.transaction(BUYER, [sellerAlias], message);
+    expect([res.mail.code, res.rcpt[0]?.code, res.data?.code, res.end?.code]).toEqual([250, 250, 354, 250]);
+    expect((await stranger.command('NOOP')).code).toBe(250);
+    await relay.sink.waitFor(2);
+  });
+
+  it('when PARLEY_GREET_PASS_TTL is 0, then every connection waits for its greeting', async () => {
+    const relay = await startRelay({ overrides: { limits: { greetPassTtlSeconds: 0 } } });
+    const { sellerAlias } = await relay.seed();
+    for (let i = 0; i < 2; i++) {
+      const c = await greetedFrom(relay, '127.0.0.2');
+      expect((await c.transaction(BUYER, [sellerAlias], simpleMessage({ from: BUYER, to: sellerAlias }))).end?.code).toBe(250);
+      c.close();
+    }
+    const text = (await relay.parley.api.inject('/metrics')).body;
+    expect(text).toMatch(/^parley_greetings_total\{pause="waited"\} 2$/m);
+    expect(text).not.toMatch(/^parley_greetings_total\{pause="skipped"\}/m);
+  });
 });
