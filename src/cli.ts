@@ -7,7 +7,7 @@ import { ParleyError } from './domain/errors.js';
 import { createDirectory, type Directory } from './directory/services.js';
 import { DailyCap } from './limits/daily-cap.js';
 import cluster from 'node:cluster';
-import { clusterMetrics, runPrimary, workerConfig, workerCount, workerIndex } from './cluster.js';
+import { clusterGreetPasses, clusterMetrics, runPrimary, workerConfig, workerCount, workerIndex } from './cluster.js';
 import { startParley } from './main.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { openStore } from './storage/open-store.js';
@@ -60,7 +60,7 @@ export function buildCli(): Command {
       }
       const worker = cluster.isWorker ? logger.child({ worker: workerIndex() }) : logger;
       const parley = cluster.isWorker
-        ? await startParley(workerConfig(cfg), worker, { workerIndex: workerIndex(), clusterMetrics })
+        ? await startParley(workerConfig(cfg), worker, { workerIndex: workerIndex(), clusterMetrics, greetPassShare: clusterGreetPasses })
         : await startParley(cfg, worker);
       const stop = (signal: string) => {
         logger.info({ signal }, 'shutting down');

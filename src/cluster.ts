@@ -6,10 +6,12 @@ import { AggregatorRegistry, type Registry } from 'prom-client';
 import { loadDkimKey, loadTls } from './config/key-material.js';
 import type { Config } from './config/schema.js';
 import { resolveSecrets } from './config/secrets.js';
+import type { GreetPassShare } from './inbound/limits/greet-pass.js';
 import type { Logger } from './observability/logger.js';
 
 const METRICS_REQUEST = 'parley:metrics';
 const METRICS_REPLY = 'parley:metrics:reply';
+const GREET_PASS = 'parley:greet-pass';
 /** A worker that dies is started again after this pause, so a crash loop does not spin the CPU. */
 const RESTART_DELAY_MS = 1_000;
 
@@ -52,11 +54,16 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   adoptOrphanSpools(config, count, logger);
 
   const aggregator = new AggregatorRegistry();
+  const workers = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
   let stopping = false;
   const fork = (index: number): Worker => {
     // See the Dockerfile: large messages' buffers go back to the system once freed (an operator's value wins).
     const worker = cluster.fork({ PARLEY_WORKER_INDEX: String(index), MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072' });
-    worker.on('message', (message: { type?: string; id?: number }) => {
+    worker.on('message', (message: { type?: string; id?: number; client?: string }) => {
+      if (message?.type === GREET_PASS) {
+        for (const other of workers()) if (other !== worker && other.isConnected()) other.send(message);
+        return;
+      }
       if (message?.type !== METRICS_REQUEST) return;
       aggregator.clusterMetrics().then(
         (body) => worker.send({ type: METRICS_REPLY, id: message.id, body }),
@@ -73,7 +80,6 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   for (let i = 0; i < count; i++) fork(i);
   logger.info({ workers: count }, 'parley primary started');
 
-  const workers = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
   const stop = (signal: NodeJS.Signals) => {
     stopping = true;
     logger.info({ signal }, 'stopping workers');
@@ -112,6 +118,18 @@ export function clusterMetrics(registry: Registry): () => Promise<string> {
       process.send!({ type: METRICS_REQUEST, id });
     });
 }
+
+/** In a worker: greeting passes (src/inbound/limits/greet-pass.ts) go to the other workers through the primary. */
+export const clusterGreetPasses: GreetPassShare = {
+  publish(client) {
+    process.send?.({ type: GREET_PASS, client });
+  },
+  subscribe(onPass) {
+    process.on('message', (message: { type?: string; client?: unknown }) => {
+      if (message?.type === GREET_PASS && typeof message.client === 'string') onPass(message.client);
+    });
+  },
+};
 
 /**
  * With fewer workers than before, the spools of the missing ones would never be delivered: their messages move

@@ -16,6 +16,7 @@ import { Metrics } from './observability/metrics.js';
 import { spoolDir } from './cluster.js';
 import type { Registry } from 'prom-client';
 import { DeliveryReports } from './outbound/delivery-reports.js';
+import type { GreetPassShare } from './inbound/limits/greet-pass.js';
 import { DeliveryWorker } from './outbound/delivery-worker.js';
 import { retryScheduleFrom } from './outbound/retry-schedule.js';
 import { Spool } from './outbound/spool.js';
@@ -50,6 +51,8 @@ export interface StartOptions {
   workerIndex?: number;
   /** Set in cluster workers: /metrics then answers for the whole node. */
   clusterMetrics?: (registry: Registry) => () => Promise<string>;
+  /** Set in cluster workers: greeting passes reach the other workers. */
+  greetPassShare?: GreetPassShare;
 }
 
 export interface RunningParley {
@@ -191,7 +194,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
     else logger.error({ error: result.error }, 'content policy reload refused; the rules in force stay');
     return result;
   };
-  const smtp = createSmtpEdge({ config, pipeline, tls, loopMarker: marker, logger, rates: store.rates, metrics, largeMessages });
+  const smtp = createSmtpEdge({ config, pipeline, tls, loopMarker: marker, logger, rates: store.rates, metrics, largeMessages, greetPassShare: options.greetPassShare });
   const api = await buildAdminServer({
     directory,
     store,

@@ -13,7 +13,7 @@ import type { Transaction } from '../pipeline/transaction.js';
 import type { RateCounter } from '../storage/ports.js';
 import type { DeadlineCode } from './limits/connection-deadlines.js';
 import { EdgeLimits, type ConnectionGuard } from './limits/edge-limits.js';
-import { GreetPassList } from './limits/greet-pass.js';
+import { GreetPassList, type GreetPassShare } from './limits/greet-pass.js';
 import { checkMimeStructure } from './limits/mime-structure.js';
 import { readMessage } from './message-reader.js';
 import type { LargeMessageGate } from '../limits/large-message-gate.js';
@@ -30,6 +30,8 @@ export interface SmtpEdgeDeps {
   /** How the refused-recipient tarpit waits; a timer unless a test records the waits instead. */
   sleep?: (ms: number) => Promise<void>;
   metrics?: Pick<Metrics, 'smtpReplies' | 'acceptLatency' | 'greetings'>;
+  /** Set in cluster workers: greeting passes are shared with the node's other workers. */
+  greetPassShare?: GreetPassShare;
   /** Large messages are processed a few at a time (memory); small ones pass straight through. */
   largeMessages: Pick<LargeMessageGate, 'run' | 'checkpoint'>;
 }
@@ -91,7 +93,7 @@ export function createSmtpEdge(deps: SmtpEdgeDeps): SmtpEdge {
   const log = logger.child({ component: 'smtp' });
   const hostname = config.hostname ?? config.domain;
   const edgeLimits = new EdgeLimits({ limits, rates: deps.rates, sleep: deps.sleep ?? ((ms) => sleep(ms)), logger: log });
-  const greetPasses = new GreetPassList(limits.greetPassTtlSeconds);
+  const greetPasses = new GreetPassList(limits.greetPassTtlSeconds, { share: deps.greetPassShare });
 
   // Each callback is wrapped once here: async/await inside, smtp-server's callback style outside. A deadline
   // holds back while a reply is pending; once it has cut the connection, it is the reason for any later fault.

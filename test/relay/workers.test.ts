@@ -55,6 +55,30 @@ describe('several workers on one node', () => {
     }
   }, 60_000);
 
+  it('when a client passes the greeting pause on one worker, then the other worker greets it at once too', async () => {
+    const sink = new SmtpSink();
+    await sink.start();
+    try {
+      const parley = await spawnParley(processEnv(tempDir(), { PARLEY_WORKERS: '2', PARLEY_OUTBOUND: `smtp://127.0.0.1:${sink.port}` }));
+      await bothStarted(parley);
+      const sellerAlias = await seed(parley);
+      expect(await sendOne(parley.smtpPort, sellerAlias, 'first')).toBe(250);
+      const greetings = async (pause: string) => {
+        const metrics = await fetch(`http://127.0.0.1:${parley.apiPort}/metrics`).then((r) => r.text());
+        return Number(new RegExp(`^parley_greetings_total\\{pause="${pause}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
+      };
+      // The pass travels worker → primary → worker; give it a moment before the next connections.
+      await new Promise((r) => setTimeout(r, 300));
+      // Round-robin hands consecutive connections to alternate workers: both serve some of these.
+      for (let i = 0; i < 4; i++) expect(await sendOne(parley.smtpPort, sellerAlias, `again ${i}`)).toBe(250);
+      expect([await greetings('waited'), await greetings('skipped')]).toEqual([1, 4]);
+      const accepted = parley.logs.filter((l) => l.msg === 'message queued');
+      expect(new Set(accepted.map((l) => l.worker))).toEqual(new Set([0, 1]));
+    } finally {
+      await sink.stop();
+    }
+  }, 60_000);
+
   it('when a worker is killed, then the primary starts it again and its spool is delivered', async () => {
     const farEnd = new SmtpSink();
     const dataDir = tempDir();
