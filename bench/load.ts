@@ -57,10 +57,42 @@ export const wallNow = (): number => performance.timeOrigin + performance.now();
  */
 let nextClient = 0;
 function clientAddress(pool: number): string {
-  if (pool <= 1) return '127.0.0.1';
-  const n = nextClient++ % pool;
-  // Octets 1–250: no network or broadcast-looking addresses.
+  return pool <= 1 ? '127.0.0.1' : addressOf(nextClient++ % pool);
+}
+
+/** Octets 1–250: no network or broadcast-looking addresses. */
+function addressOf(n: number): string {
   return `127.${Math.floor(n / 62_500) + 1}.${(Math.floor(n / 250) % 250) + 1}.${(n % 250) + 1}`;
+}
+
+/**
+ * One short session from every client address: greeting, EHLO, MAIL FROM, RSET, QUIT. An MX mostly hears
+ * from senders it has heard from before, and Parley greets a client that waited for its greeting once before
+ * without the 100 ms pause (PARLEY_GREET_PASS_TTL); this makes every bench client such a returning one.
+ */
+export async function introduceClients(port: number, pool: number, concurrency = 50): Promise<number> {
+  let next = 0;
+  let failed = 0;
+  const count = Math.max(1, pool);
+  const loop = async () => {
+    while (next < count) {
+      const address = pool <= 1 ? '127.0.0.1' : addressOf(next);
+      next++;
+      let session: Session | undefined;
+      try {
+        session = await Session.open(port, address);
+        const replies = [await session.read(), await session.command('EHLO bench-client.example'), await session.command('MAIL FROM:<hello@bench-client.example>')];
+        await session.command('RSET');
+        if (replies.some((r) => r.code !== 220 && r.code !== 250)) failed++;
+        session.quit();
+      } catch {
+        failed++;
+        session?.destroy();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  return failed;
 }
 
 /** A large message at high concurrency can queue behind others inside the relay: be patient, not infinite. */

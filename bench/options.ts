@@ -23,6 +23,8 @@ export interface Options {
   scaling: boolean;
   /** Also run a private Postfix instance as a rewriting relay in the rotation (needs the package and root). */
   postfix: boolean;
+  /** Relays greet every client with the 100 ms pause (PARLEY_GREET_PASS_TTL=0), and no client is introduced first. */
+  firstContact: boolean;
   keep: boolean;
   seed: number;
   full: boolean;
@@ -40,6 +42,8 @@ export const USAGE = `npm run bench -- [flags]        (each flag also reads BENC
   --profile              run the relay with --cpu-prof and print its top self-time functions
   --scaling              also run a one-worker relay (same Redis) in the rotation: workers/1-worker ratios
   --postfix              also run a private Postfix rewriting relay (Debian's postfix package, root) in the rotation
+  --first-contact        every session is a first contact: Parley pauses 100 ms before every greeting
+                         (PARLEY_GREET_PASS_TTL=0); by default each client address has one session first
   --keep                 keep the temporary directory (logs, spool, profiles)
   --seed=1               message mix seed`;
 
@@ -79,7 +83,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options | 
     if (!m) throw new Error(`unknown argument "${arg}"\n${USAGE}`);
     flags.set(m[1]!, m[2] ?? 'true');
   }
-  const known = ['full', 'sizes', 'concurrency', 'per-session', 'reps', 'seconds', 'sellers', 'client-ips', 'korean-share', 'baseline-mode', 'profile', 'scaling', 'postfix', 'keep', 'seed'];
+  const known = ['full', 'sizes', 'concurrency', 'per-session', 'reps', 'seconds', 'sellers', 'client-ips', 'korean-share', 'baseline-mode', 'profile', 'scaling', 'postfix', 'first-contact', 'keep', 'seed'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown flag --${name}\n${USAGE}`);
   const get = (name: string): string | undefined => flags.get(name) ?? env[`BENCH_${name.toUpperCase().replaceAll('-', '_')}`];
   const bool = (name: string) => ['true', '1', 'yes'].includes(get(name) ?? '');
@@ -110,6 +114,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options | 
     profile: bool('profile'),
     scaling: bool('scaling'),
     postfix: bool('postfix'),
+    firstContact: bool('first-contact'),
     keep: bool('keep'),
     seed: positive('seed')(get('seed') ?? '1'),
     full,

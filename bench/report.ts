@@ -90,7 +90,10 @@ export function formatCell(r: CellResult): string {
   const ratios =
     `  ${'Parley/base'.padEnd(11)}${head(fmt(ratio(p.acceptedPerSec, b.acceptedPerSec), 2))}${head(fmt(ratio(p.deliveredPerSec, b.deliveredPerSec), 2))}` +
     `${head(fmt(ratio(p.p50Ms, b.p50Ms), 2))}${head(fmt(ratio(p.p99Ms, b.p99Ms), 2))}${head(fmt(ratio(p.cpuMsPerMsg, b.cpuMsPerMsg), 2))}${head(fmt(ratio(p.peakRssMb, b.peakRssMb), 2))}`;
-  const greeting = r.cell.perSession === 1 ? `\n  (one session per message: smtp-server's 100 ms greeting caps both at about ${r.cell.concurrency * 10} msg/s here)` : '';
+  const greeting =
+    r.cell.perSession === 1
+      ? `\n  (one session per message: the baseline's smtp-server waits 100 ms before every greeting, which caps it at about ${r.cell.concurrency * 10} msg/s here; Parley waits only for clients it has not seen wait before)`
+      : '';
   const extra =
     `  (redis CPU ${p.redisCpuMsPerMsg === null ? 'not visible' : `${fmt(p.redisCpuMsPerMsg, 2)} ms/msg`} in Parley cells; ` +
     `load generator CPU ${fmt(p.clientCpuMsPerMsg, 2)} / ${fmt(b.clientCpuMsPerMsg, 2)} ms/msg)`;

@@ -10,7 +10,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BaselineMessage } from './baseline-forwarder.js';
 import { summarizeProfiles } from './cpu-profile.js';
-import { runLoad } from './load.js';
+import { introduceClients, runLoad } from './load.js';
 import { seededRandom } from './messages.js';
 import { USAGE, cellLabel, parseOptions, type Cell, type Options } from './options.js';
 import { Children, dropKeys, forkBenchProcess, provideRedis, spawnParley, stop, tail, type ParleyHandle, type RedisTarget } from './processes.js';
@@ -163,7 +163,10 @@ function describeMachine(workDir: string, redis: RedisTarget, o: Options): strin
     `Parley bench ${new Date().toISOString()} · commit ${commit} · Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
     `Redis: ${redis.origin} (${redis.url}${redis.pid ? `, pid ${redis.pid}` : ''}${redis.shared ? ', shared: its CPU includes other clients' : ''}) · spool in ${workDir} on ${fileSystemOf(workDir)} (fsync) · DKIM on · sender auth off`,
     `clients: ${o.clientIps} loopback source addresses · baseline: smtp-server → nodemailer pool, ${o.baselineMode} · ${o.cells.length} cells × ${o.reps} reps, ${o.seconds} s each (10 MB: ${2 * o.seconds} s) · Korean share ${o.koreanShare}`,
-    'latency: connect → 250 after DATA for the first message of a session (includes the 100 ms greeting), MAIL FROM → 250 for the others',
+    'latency: connect → 250 after DATA for the first message of a session (with the greeting and any pause before it), MAIL FROM → 250 for the others',
+    o.firstContact
+      ? 'greeting pause: every Parley session waits 100 ms for its greeting (--first-contact: PARLEY_GREET_PASS_TTL=0), as the baseline\'s smtp-server does'
+      : 'greeting pause: every client address has had one session with Parley before the cells, so Parley greets at once (PARLEY_GREET_PASS_TTL); the baseline\'s smtp-server always waits 100 ms',
     ...(inherited.length ? [`passed to the relay from the environment: ${inherited.join(', ')}`] : []),
   ].join('\n');
 }
@@ -212,18 +215,26 @@ async function main(): Promise<number> {
     console.log(describeMachine(workDir, redis, o));
     const sink = await forkBenchProcess<SinkMessage>(children, 'sink.ts', {}, onSink);
     const baseline = await forkBenchProcess<BaselineMessage>(children, 'baseline-forwarder.ts', { BASELINE_TARGET_PORT: String(sink.port), BASELINE_MODE: o.baselineMode });
-    const relay = { redisUrl: redis.url, redisPrefix: prefix, sinkPort: sink.port };
+    const relayEnv: Record<string, string> = o.firstContact ? { PARLEY_GREET_PASS_TTL: '0' } : {};
+    const relay = { redisUrl: redis.url, redisPrefix: prefix, sinkPort: sink.port, env: relayEnv };
     const parley = await spawnParley(children, {
       ...relay,
       dataDir: join(workDir, 'parley'),
       nodeArgs: o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     });
     // --scaling: a second node of the same domain (same Redis, so same parties and limits) with one worker.
-    const single = o.scaling ? await spawnParley(children, { ...relay, dataDir: join(workDir, 'single'), env: { PARLEY_WORKERS: '1' } }) : undefined;
+    const single = o.scaling ? await spawnParley(children, { ...relay, dataDir: join(workDir, 'single'), env: { ...relay.env, PARLEY_WORKERS: '1' } }) : undefined;
     postfix = o.postfix ? await startPostfix(join(workDir, 'postfix'), sink.port) : undefined;
     const pairs = await registerPairs(parley, o.sellers, runTag);
     const traffic = new Traffic(pairs, runTag, o.koreanShare, seededRandom(o.seed));
     const b: Bench = { o, traffic, parley, single, baseline: { pid: baseline.proc.pid!, port: baseline.port }, postfix, redis, refusals: new Map() };
+    if (!o.firstContact) {
+      for (const r of [parley, single]) {
+        const failed = r ? await introduceClients(r.smtpPort, o.clientIps) : 0;
+        if (failed) throw new Error(`${failed} introductory sessions failed (see ${r!.logFile})`);
+      }
+      console.log(`each of the ${o.clientIps} client addresses has had one session with Parley`);
+    }
     console.log(`${pairs.length} pairs registered; warming up (JIT, pools, Redis connections)`);
     for (const system of systems(b)) await measure(b, system, WARM_UP);
 
