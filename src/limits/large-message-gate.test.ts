@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { LargeMessageGate } from './large-message-gate.js';
 
 function deferred() {
@@ -10,7 +10,7 @@ function deferred() {
 describe('LargeMessageGate', () => {
   it('when more large messages arrive than may be worked on at once, then the rest wait and go in arrival order', async () => {
     const collected: string[] = [];
-    const gate = new LargeMessageGate(1000, 2, () => collected.push('gc'));
+    const gate = new LargeMessageGate(1000, 2, (kind) => kind === 'minor' && collected.push('gc'));
     const running = new Set<number>();
     let most = 0;
     const order: number[] = [];
@@ -41,7 +41,7 @@ describe('LargeMessageGate', () => {
 
   it('when small messages arrive while large ones hold every slot, then they run at once and nothing is collected for them', async () => {
     const collected: string[] = [];
-    const gate = new LargeMessageGate(1000, 1, () => collected.push('gc'));
+    const gate = new LargeMessageGate(1000, 1, (kind) => kind === 'minor' && collected.push('gc'));
     const block = deferred();
     const large = gate.run(2000, () => block.promise);
     const before = collected.length;
@@ -99,5 +99,22 @@ describe('LargeMessageGate', () => {
   it('when built with the real collector, then running a large message works on this runtime', async () => {
     const gate = new LargeMessageGate(10, 1);
     expect(await gate.run(100, async () => 'done')).toBe('done');
+  });
+
+  it('when a burst of large messages is over, then one full collection follows a quiet moment later, not one per message', async () => {
+    vi.useFakeTimers();
+    onTestFinished(() => void vi.useRealTimers());
+    const kinds: string[] = [];
+    const gate = new LargeMessageGate(10, 1, (kind) => kinds.push(kind), undefined, 1000);
+    await gate.run(100, async () => undefined);
+    vi.advanceTimersByTime(900);
+    await gate.run(100, async () => undefined); // within the quiet time: the burst is not over yet
+    await gate.run(5, async () => undefined); // small mail neither ends nor extends a burst
+    vi.advanceTimersByTime(900);
+    expect(kinds).not.toContain('major');
+    vi.advanceTimersByTime(100);
+    expect(kinds).toEqual(['minor', 'minor', 'minor', 'minor', 'major']);
+    vi.advanceTimersByTime(5000);
+    expect(kinds.filter((k) => k === 'major')).toHaveLength(1);
   });
 });

@@ -1,7 +1,11 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-type Collect = () => void;
+/** minor: between the stages of one message; major: once a burst of large messages is over. */
+type Collect = (kind: 'minor' | 'major') => void;
+
+/** Quiet time after the last large message before the full collection that gives the burst's memory back. */
+const SETTLE_MS = 1_000;
 
 /**
  * Bounds the memory large messages take. Parsing, rebuilding, signing and sealing a message holds several
@@ -12,11 +16,14 @@ type Collect = () => void;
  * After each large message the gate asks V8 to collect. Buffers live outside the JS heap, and V8 counts them
  * towards a collection only after about 64 MB of growth, so without the hint a process that handled a few
  * 10 MB messages keeps a hundred MB of garbage buffers until something else happens to trigger a collection.
+ * Once no large message has been worked on for a second, one full collection returns what the burst grew
+ * the old generation by; V8's own memory reducer would get there too, but only after tens of idle seconds.
  */
 export class LargeMessageGate {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly idleWaiters: (() => void)[] = [];
+  private settleTimer: NodeJS.Timeout | undefined;
 
   /**
    * @param after another gate this one gives way to: a large message here starts only once that gate is idle
@@ -29,6 +36,7 @@ export class LargeMessageGate {
     readonly atOnce: number,
     private readonly collect: Collect = collectGarbage,
     private readonly after?: { gate: LargeMessageGate; maxWaitMs: number },
+    private readonly settleMs = SETTLE_MS,
   ) {
     if (!(atOnce >= 1)) throw new TypeError('large messages at once must be at least 1');
   }
@@ -42,17 +50,22 @@ export class LargeMessageGate {
     if (!this.isLarge(bytes)) return fn();
     if (this.active >= this.atOnce) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.active++;
+    clearTimeout(this.settleTimer);
     try {
       if (this.after) await this.after.gate.whenIdle(this.after.maxWaitMs);
       // What other work left behind goes before this message's copies are made.
-      this.collect();
+      this.collect('minor');
       return await fn();
     } finally {
-      this.collect();
+      this.collect('minor');
       // The slot passes straight to the next waiter, so a small burst can never overtake and starve it.
       const next = this.waiting.shift();
       if (next) next();
-      else if (--this.active === 0) for (const idle of this.idleWaiters.splice(0)) idle();
+      else if (--this.active === 0) {
+        for (const idle of this.idleWaiters.splice(0)) idle();
+        this.settleTimer = setTimeout(() => this.collect('major'), this.settleMs);
+        this.settleTimer.unref();
+      }
     }
   }
 
@@ -74,7 +87,7 @@ export class LargeMessageGate {
    * are garbage now, and are freed before the next stage allocates more.
    */
   checkpoint(bytes: number): void {
-    if (this.isLarge(bytes)) this.collect();
+    if (this.isLarge(bytes)) this.collect('minor');
   }
 
   /** Large messages waiting for their turn (parley_large_messages_waiting). */
@@ -85,11 +98,11 @@ export class LargeMessageGate {
 
 /**
  * V8's collector, reached without a command-line flag so `npm start`, the cluster workers and the tests all get
- * it. A young-generation collection: a millisecond or a few, where most of a stage's buffers (their small JS
- * handles) still are; older garbage is left to V8's own incremental marking. Measured with `npm run
- * bench:memory`.
+ * it. Between stages a young-generation collection: a millisecond or a few, where most of a stage's buffers
+ * (their small JS handles) still are. After a burst a full one: tens of milliseconds, once per burst. Measured
+ * with `npm run bench:memory`.
  */
-type V8Gc = (options: { type: 'minor' }) => void;
+type V8Gc = (options: { type: 'minor' | 'major' }) => void;
 
 const gc: V8Gc | undefined = (() => {
   try {
@@ -101,6 +114,6 @@ const gc: V8Gc | undefined = (() => {
   }
 })();
 
-function collectGarbage(): void {
-  gc?.({ type: 'minor' });
+function collectGarbage(kind: 'minor' | 'major'): void {
+  gc?.({ type: kind });
 }
