@@ -87,9 +87,10 @@ export function formatCell(r: CellResult): string {
   const row = (label: string, s: Sample) =>
     `  ${label.padEnd(11)}${head(fmt(s.acceptedPerSec))}${head(fmt(s.deliveredPerSec))}${head(fmt(s.p50Ms))}${head(fmt(s.p99Ms))}` +
     `${head(fmt(s.cpuMsPerMsg, 2))}${head(fmt(s.peakRssMb))}${head(`+${fmt(s.peakRssMb - s.startRssMb)}`)}${head(String(s.refused))}${head(String(s.accepted))}`;
-  const ratios =
-    `  ${'Parley/base'.padEnd(11)}${head(fmt(ratio(p.acceptedPerSec, b.acceptedPerSec), 2))}${head(fmt(ratio(p.deliveredPerSec, b.deliveredPerSec), 2))}` +
-    `${head(fmt(ratio(p.p50Ms, b.p50Ms), 2))}${head(fmt(ratio(p.p99Ms, b.p99Ms), 2))}${head(fmt(ratio(p.cpuMsPerMsg, b.cpuMsPerMsg), 2))}${head(fmt(ratio(p.peakRssMb, b.peakRssMb), 2))}`;
+  // Parley's figure over the other system's, column by column; RSS only against the baseline (the others are relays too).
+  const ratios = (label: string, o: Sample, fields: (keyof Sample)[]) =>
+    `  ${label.padEnd(11)}${fields.map((f) => head(fmt(ratio(p[f] as number, o[f] as number), 2))).join('')}`;
+  const compared: (keyof Sample)[] = ['acceptedPerSec', 'deliveredPerSec', 'p50Ms', 'p99Ms', 'cpuMsPerMsg'];
   const greeting =
     r.cell.perSession === 1
       ? `\n  (one session per message: the baseline's smtp-server waits 100 ms before every greeting, which caps it at about ${r.cell.concurrency * 10} msg/s here; Parley waits only for clients it has not seen wait before)`
@@ -97,83 +98,63 @@ export function formatCell(r: CellResult): string {
   const extra =
     `  (redis CPU ${p.redisCpuMsPerMsg === null ? 'not visible' : `${fmt(p.redisCpuMsPerMsg, 2)} ms/msg`} in Parley cells; ` +
     `load generator CPU ${fmt(p.clientCpuMsPerMsg, 2)} / ${fmt(b.clientCpuMsPerMsg, 2)} ms/msg)`;
-  const scaling: string[] = [];
-  if (r.single.length) {
-    const one = medianSample(r.single);
-    scaling.push(
-      row('1 worker', one),
-      `  ${'Parley/1w'.padEnd(11)}${head(fmt(ratio(p.acceptedPerSec, one.acceptedPerSec), 2))}${head(fmt(ratio(p.deliveredPerSec, one.deliveredPerSec), 2))}` +
-        `${head(fmt(ratio(p.p50Ms, one.p50Ms), 2))}${head(fmt(ratio(p.p99Ms, one.p99Ms), 2))}${head(fmt(ratio(p.cpuMsPerMsg, one.cpuMsPerMsg), 2))}`,
-    );
-  }
-  if (r.postfix.length) {
-    const pf = medianSample(r.postfix);
-    scaling.push(
-      row('Postfix', pf),
-      `  ${'Parley/pfx'.padEnd(11)}${head(fmt(ratio(p.acceptedPerSec, pf.acceptedPerSec), 2))}${head(fmt(ratio(p.deliveredPerSec, pf.deliveredPerSec), 2))}` +
-        `${head(fmt(ratio(p.p50Ms, pf.p50Ms), 2))}${head(fmt(ratio(p.p99Ms, pf.p99Ms), 2))}${head(fmt(ratio(p.cpuMsPerMsg, pf.cpuMsPerMsg), 2))}`,
-    );
+  const others: string[] = [];
+  for (const [samples, label, ratioLabel] of [
+    [r.single, '1 worker', 'Parley/1w'],
+    [r.postfix, 'Postfix', 'Parley/pfx'],
+  ] as const) {
+    if (!samples.length) continue;
+    const o = medianSample(samples);
+    others.push(row(label, o), ratios(ratioLabel, o, compared));
   }
   return [
     `── ${cellLabel(r.cell)} ── median of ${r.parley.length}`,
     `  ${''.padEnd(11)}${['acc/s', 'dlv/s', 'p50 ms', 'p99 ms', 'CPU ms', 'RSS MB', 'ΔRSS', 'refused', 'n'].map(head).join('')}`,
     row('Parley', p),
     row('baseline', b),
-    ratios,
-    ...scaling,
+    ratios('Parley/base', b, [...compared, 'peakRssMb']),
+    ...others,
     extra + greeting,
   ].join('\n');
 }
 
-/** The README table: one row per cell, Parley and baseline side by side. */
-export function markdownTable(results: CellResult[]): string {
-  const lines = [
-    '| Size | Conc. | Msgs/session | Parley delivered msg/s | Baseline delivered msg/s | Parley/baseline | Parley p50 / p99 ms | Baseline p50 / p99 ms | Parley CPU ms/msg | Baseline CPU ms/msg | Parley peak RSS MB | Baseline peak RSS MB |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
-  ];
+type Column = 'latency' | 'cpu' | 'rss';
+
+/**
+ * A Markdown table, one row per cell: Parley (`name`) against another system (`otherName`, its samples picked by
+ * `other`), delivered msg/s and their ratio, then the chosen columns for each side. Cells without samples of the
+ * other system are left out.
+ */
+function comparisonTable(results: CellResult[], other: (r: CellResult) => Sample[], name: string, otherName: string, ratioLabel: string, columns: Column[]): string {
+  const label: Record<Column, string> = { latency: 'p50 / p99 ms', cpu: 'CPU ms/msg', rss: 'peak RSS MB' };
+  const value: Record<Column, (s: Sample) => string> = {
+    latency: (s) => `${fmt(s.p50Ms)} / ${fmt(s.p99Ms)}`,
+    cpu: (s) => fmt(s.cpuMsPerMsg, 2),
+    rss: (s) => fmt(s.peakRssMb),
+  };
+  const heads = [`${name} delivered msg/s`, `${otherName} delivered msg/s`, ratioLabel, ...columns.flatMap((c) => [`${name} ${label[c]}`, `${otherName} ${label[c]}`])];
+  const lines = [`| Size | Conc. | Msgs/session | ${heads.join(' | ')} |`, `|---|${'--:|'.repeat(heads.length + 2)}`];
   for (const r of results) {
+    if (!other(r).length) continue;
     const p = medianSample(r.parley);
-    const b = medianSample(r.baseline);
-    lines.push(
-      `| ${sizeLabel[r.cell.size]} | ${r.cell.concurrency} | ${r.cell.perSession} | ${fmt(p.deliveredPerSec)} | ${fmt(b.deliveredPerSec)} | ${fmt(ratio(p.deliveredPerSec, b.deliveredPerSec), 2)} | ` +
-        `${fmt(p.p50Ms)} / ${fmt(p.p99Ms)} | ${fmt(b.p50Ms)} / ${fmt(b.p99Ms)} | ${fmt(p.cpuMsPerMsg, 2)} | ${fmt(b.cpuMsPerMsg, 2)} | ${fmt(p.peakRssMb)} | ${fmt(b.peakRssMb)} |`,
-    );
+    const o = medianSample(other(r));
+    const cells = [fmt(p.deliveredPerSec), fmt(o.deliveredPerSec), fmt(ratio(p.deliveredPerSec, o.deliveredPerSec), 2), ...columns.flatMap((c) => [value[c](p), value[c](o)])];
+    lines.push(`| ${sizeLabel[r.cell.size]} | ${r.cell.concurrency} | ${r.cell.perSession} | ${cells.join(' | ')} |`);
   }
   return lines.join('\n');
+}
+
+/** The README table: one row per cell, Parley and baseline side by side. */
+export function markdownTable(results: CellResult[]): string {
+  return comparisonTable(results, (r) => r.baseline, 'Parley', 'Baseline', 'Parley/baseline', ['latency', 'cpu', 'rss']);
 }
 
 /** With --scaling: delivered msg/s of the default worker count against one worker, per cell. */
 export function scalingTable(results: CellResult[], workers: string): string {
-  const lines = [
-    `| Size | Conc. | Msgs/session | ${workers} delivered msg/s | 1 worker delivered msg/s | ratio | ${workers} CPU ms/msg | 1 worker CPU ms/msg |`,
-    '|---|--:|--:|--:|--:|--:|--:|--:|',
-  ];
-  for (const r of results) {
-    if (!r.single.length) continue;
-    const p = medianSample(r.parley);
-    const one = medianSample(r.single);
-    lines.push(
-      `| ${sizeLabel[r.cell.size]} | ${r.cell.concurrency} | ${r.cell.perSession} | ${fmt(p.deliveredPerSec)} | ${fmt(one.deliveredPerSec)} | ` +
-        `${fmt(ratio(p.deliveredPerSec, one.deliveredPerSec), 2)} | ${fmt(p.cpuMsPerMsg, 2)} | ${fmt(one.cpuMsPerMsg, 2)} |`,
-    );
-  }
-  return lines.join('\n');
+  return comparisonTable(results, (r) => r.single, workers, '1 worker', 'ratio', ['cpu']);
 }
 
 /** With --postfix: Parley (default workers) against Postfix, per cell; the issue's targets are these ratios. */
 export function postfixTable(results: CellResult[]): string {
-  const lines = [
-    '| Size | Conc. | Msgs/session | Parley delivered msg/s | Postfix delivered msg/s | Parley/Postfix | Parley p50 / p99 ms | Postfix p50 / p99 ms | Parley CPU ms/msg | Postfix CPU ms/msg |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
-  ];
-  for (const r of results) {
-    if (!r.postfix.length) continue;
-    const p = medianSample(r.parley);
-    const pf = medianSample(r.postfix);
-    lines.push(
-      `| ${sizeLabel[r.cell.size]} | ${r.cell.concurrency} | ${r.cell.perSession} | ${fmt(p.deliveredPerSec)} | ${fmt(pf.deliveredPerSec)} | ` +
-        `${fmt(ratio(p.deliveredPerSec, pf.deliveredPerSec), 2)} | ${fmt(p.p50Ms)} / ${fmt(p.p99Ms)} | ${fmt(pf.p50Ms)} / ${fmt(pf.p99Ms)} | ${fmt(p.cpuMsPerMsg, 2)} | ${fmt(pf.cpuMsPerMsg, 2)} |`,
-    );
-  }
-  return lines.join('\n');
+  return comparisonTable(results, (r) => r.postfix, 'Parley', 'Postfix', 'Parley/Postfix', ['latency', 'cpu']);
 }
