@@ -57,11 +57,9 @@ export const wallNow = (): number => performance.timeOrigin + performance.now();
  */
 let nextClient = 0;
 function clientAddress(pool: number): string {
-  return pool <= 1 ? '127.0.0.1' : addressOf(nextClient++ % pool);
-}
-
-/** Octets 1–250: no network or broadcast-looking addresses. */
-function addressOf(n: number): string {
+  if (pool <= 1) return '127.0.0.1';
+  const n = nextClient++ % pool;
+  // Octets 1–250: no network or broadcast-looking addresses.
   return `127.${Math.floor(n / 62_500) + 1}.${(Math.floor(n / 250) % 250) + 1}.${(n % 250) + 1}`;
 }
 
@@ -71,16 +69,14 @@ function addressOf(n: number): string {
  * without the 100 ms pause (PARLEY_GREET_PASS_TTL); this makes every bench client such a returning one.
  */
 export async function introduceClients(port: number, pool: number, concurrency = 50): Promise<number> {
-  let next = 0;
+  // `pool` turns of the rotation visit each address once, and leave it where it was.
+  let left = Math.max(1, pool);
   let failed = 0;
-  const count = Math.max(1, pool);
   const loop = async () => {
-    while (next < count) {
-      const address = pool <= 1 ? '127.0.0.1' : addressOf(next);
-      next++;
+    while (left-- > 0) {
       let session: Session | undefined;
       try {
-        session = await Session.open(port, address);
+        session = await Session.open(port, clientAddress(pool));
         const replies = [await session.read(), await session.command('EHLO bench-client.example'), await session.command('MAIL FROM:<hello@bench-client.example>')];
         await session.command('RSET');
         if (replies.some((r) => r.code !== 220 && r.code !== 250)) failed++;

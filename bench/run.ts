@@ -59,10 +59,17 @@ interface Bench {
   refusals: Map<string, number>;
 }
 
+/** Where a system takes mail, which process tree is it, and its log; `relay` only for Parley's. */
+function endpoint(b: Bench, system: System): { pid: number; port: number; logFile?: string; relay?: ParleyHandle } {
+  const relay = system === 'parley' ? b.parley : system === 'single' ? b.single : undefined;
+  if (relay) return { pid: relay.pid, port: relay.smtpPort, logFile: relay.logFile, relay };
+  return system === 'postfix' ? b.postfix! : b.baseline;
+}
+
 /** One repetition of one cell on one system: load, wait for every delivery, read CPU and memory. */
 async function measure(b: Bench, system: System, cell: Cell): Promise<Sample> {
-  const relay = system === 'parley' ? b.parley : system === 'single' ? b.single! : undefined;
-  const target = relay ? { pid: relay.pid, port: relay.smtpPort } : system === 'postfix' ? b.postfix! : b.baseline;
+  const target = endpoint(b, system);
+  const relay = target.relay;
   const monitor = new TreeMonitor(target.pid);
   const redisMonitor = relay && b.redis.pid ? new TreeMonitor(b.redis.pid, !b.redis.shared) : undefined;
   const durationMs = b.o.seconds * 1000 * (cell.size === '10m' ? 2 : 1);
@@ -135,7 +142,7 @@ function verify(b: Bench): boolean {
     if (missing.length || duplicated.length) ok = false;
     for (const s of missing.slice(0, 5)) {
       const queueId = /queued as (\S+)/.exec(s.reply ?? '')?.[1];
-      const logFile = system === 'parley' ? b.parley.logFile : system === 'single' ? b.single?.logFile : system === 'postfix' ? b.postfix?.logFile : undefined;
+      const logFile = endpoint(b, system).logFile;
       const log = logFile && queueId ? readFileSync(logFile, 'utf8').split('\n').filter((l) => l.includes(queueId)) : [];
       console.log(`  missing ${s.token} (${s.cell}, ${s.direction}, reply "${s.reply}")${log.length ? `\n    ${log.slice(-3).join('\n    ')}` : ''}`);
     }
