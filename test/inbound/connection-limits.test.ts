@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BUYER, connectFrom, expectClosedAfter, expectServing, greetedFrom } from '../helpers/edge-clients.js';
+import { metricValue } from '../helpers/metrics.js';
 import { simpleMessage, startRelay } from '../helpers/parley.js';
 
 /** Greeting attempts from one address until one is let in: a closed connection is counted out just after it closes. */
@@ -86,7 +87,7 @@ describe('connection limits at the SMTP edge', () => {
     const { sellerAlias } = await relay.seed();
     const greetings = async () => {
       const text = (await relay.parley.api.inject('/metrics')).body;
-      const count = (pause: string) => Number(text.split('\n').find((l) => l.startsWith(`parley_greetings_total{pause="${pause}"}`))?.split(' ').pop() ?? 0);
+      const count = (pause: string) => metricValue(text, `parley_greetings_total{pause="${pause}"}`, 0);
       return { waited: count('waited'), skipped: count('skipped') };
     };
     const message = simpleMessage({ from: BUYER, to: sellerAlias });

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { metricValue } from '../helpers/metrics.js';
 import { simpleMessage, startRelay } from '../helpers/parley.js';
 
 const BUYER = 'jiwoo.kim@gmail.example';
 
-function value(text: string, metric: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(metric));
-  return line ? Number(line.split(' ').pop()) : NaN;
-}
 
 describe('metrics', () => {
   it('when mail is accepted, refused and held, then /metrics counts verdicts, replies, findings, attempts and queue depth', async () => {
@@ -25,13 +22,13 @@ describe('metrics', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     const text = res.body;
-    expect(value(text, 'parley_messages_total{verdict="accepted",reason=""}')).toBe(1);
-    expect(value(text, 'parley_messages_total{verdict="held",reason=""}')).toBe(1);
-    expect(value(text, 'parley_messages_total{verdict="policy_rejected",reason="policy_rejected"}')).toBe(1);
-    expect(value(text, 'parley_smtp_replies_total{code="550 5.7.1"}')).toBe(2);
-    expect(value(text, 'parley_policy_findings_total{rule="obfuscated-address",action="reject"}')).toBe(1);
-    expect(value(text, 'parley_policy_findings_total{rule="seller-foreign-address",action="hold"}')).toBe(1);
-    expect(value(text, 'parley_delivery_attempts_total{outcome="delivered"}')).toBeGreaterThanOrEqual(1);
+    expect(metricValue(text, 'parley_messages_total{verdict="accepted",reason=""}')).toBe(1);
+    expect(metricValue(text, 'parley_messages_total{verdict="held",reason=""}')).toBe(1);
+    expect(metricValue(text, 'parley_messages_total{verdict="policy_rejected",reason="policy_rejected"}')).toBe(1);
+    expect(metricValue(text, 'parley_smtp_replies_total{code="550 5.7.1"}')).toBe(2);
+    expect(metricValue(text, 'parley_policy_findings_total{rule="obfuscated-address",action="reject"}')).toBe(1);
+    expect(metricValue(text, 'parley_policy_findings_total{rule="seller-foreign-address",action="hold"}')).toBe(1);
+    expect(metricValue(text, 'parley_delivery_attempts_total{outcome="delivered"}')).toBeGreaterThanOrEqual(1);
     expect(text).toMatch(/^parley_queue_depth \d+$/m);
     expect(text).toMatch(/^parley_large_messages_waiting 0$/m);
     expect(text).toMatch(/^parley_store_up 1$/m);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/env.js';
 import { simpleMessage } from '../helpers/parley.js';
 import { processEnv, spawnParley, type ParleyProcess } from '../helpers/parley-process.js';
+import { metricValue } from '../helpers/metrics.js';
 import { freePort } from '../helpers/redis-process.js';
 import { RawSmtpClient } from '../helpers/smtp-client.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
@@ -65,7 +66,7 @@ describe('several workers on one node', () => {
       expect(await sendOne(parley.smtpPort, sellerAlias, 'first')).toBe(250);
       const greetings = async (pause: string) => {
         const metrics = await fetch(`http://127.0.0.1:${parley.apiPort}/metrics`).then((r) => r.text());
-        return Number(new RegExp(`^parley_greetings_total\\{pause="${pause}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
+        return metricValue(metrics, `parley_greetings_total{pause="${pause}"}`, 0);
       };
       // The pass travels worker → primary → worker; give it a moment before the next connections.
       await new Promise((r) => setTimeout(r, 300));
