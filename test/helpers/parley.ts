@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createPublicKey } from 'node:crypto';
 import { onTestFinished } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
+import { CapCalendar } from '../../src/limits/cap-calendar.js';
 import { startParley, type RunningParley, type StartOptions } from '../../src/main.js';
 import { dnsZone, type FakeResolver, type ZoneRecords } from './dns-zone.js';
 import { merge, testConfig, testLogger } from './env.js';
@@ -82,8 +83,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<TestRelay>
  * whatever day the tests run: cap 600 + floor(5 × 1/3) = 601.
  */
 function threeDaysAgoAtNoon(): number {
-  const startOfToday = Math.floor(Date.now() / 86_400_000) * 86_400_000;
-  return startOfToday - 3 * 86_400_000 + 12 * 3_600_000;
+  return new CapCalendar('UTC').dayAt(Date.now()).startMs - 3 * 86_400_000 + 12 * 3_600_000;
 }
 
 /** A minimal well-formed message as a mail client would write it (CRLF line endings). */

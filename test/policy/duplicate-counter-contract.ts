@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { isParleyError } from '../../src/domain/errors.js';
+import { CapCalendar } from '../../src/limits/cap-calendar.js';
 import type { DuplicateCounter } from '../../src/policy/duplicate-counter.js';
 
 /** Days relative to the real clock: Redis expires a day's counters two days after it began. */
-const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-const TODAY = utcDay(Date.now());
-const TOMORROW = utcDay(Date.now() + 86_400_000);
+const TODAY = new CapCalendar('UTC').dateAt(Date.now());
+const TOMORROW = CapCalendar.addDays(TODAY, 1);
 
 export type DuplicateCounterFactory = () => Promise<DuplicateCounter>;
 

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { open as openLmdb } from 'lmdb';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { CapCalendar } from '../../src/limits/cap-calendar.js';
 import { isParleyError } from '../../src/domain/errors.js';
 import { EmbeddedDuplicateCounter } from '../../src/storage/embedded/embedded-duplicate-counter.js';
 import { connectRedis, type RedisClient } from '../../src/storage/redis/client.js';
@@ -34,8 +35,7 @@ describe('redis duplicate counter', () => {
     const prefix = uniquePrefix();
     const redis = redisClient(prefix);
     // Today by the real clock: Redis drops a key whose expiry has passed.
-    const startOfDay = Math.floor(Date.now() / 86_400_000) * 86_400_000;
-    const day = new Date(startOfDay).toISOString().slice(0, 10);
+    const { day, startMs: startOfDay } = new CapCalendar('UTC').dayAt(Date.now());
     await new RedisDuplicateCounter(redis).countSimilar('seller-9', day, 'aaaa.bbbb');
     const keys = await redis.keys(`${prefix}*`);
     expect(keys).toEqual([`${prefix}{s:seller-9}:dup:${day}`]);
