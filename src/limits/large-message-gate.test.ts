@@ -117,4 +117,17 @@ describe('LargeMessageGate', () => {
     vi.advanceTimersByTime(5000);
     expect(kinds.filter((k) => k === 'major')).toHaveLength(1);
   });
+
+  it('when a large message is received and then delivered through the gate that gives way to receiving, then one full collection follows both, not one each', async () => {
+    vi.useFakeTimers();
+    onTestFinished(() => void vi.useRealTimers());
+    const kinds: string[] = [];
+    const receiving = new LargeMessageGate(10, 1, (kind) => kinds.push(kind), undefined, 1000);
+    const delivering = new LargeMessageGate(10, 1, (kind) => kinds.push(`delivery ${kind}`), { gate: receiving, maxWaitMs: 5000 }, 1000);
+    await receiving.run(100, async () => undefined);
+    vi.advanceTimersByTime(500);
+    await delivering.run(100, async () => undefined);
+    vi.advanceTimersByTime(5000);
+    expect(kinds.filter((k) => k.endsWith('major'))).toEqual(['major']);
+  });
 });

@@ -23,7 +23,8 @@ export class LargeMessageGate {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly idleWaiters: (() => void)[] = [];
-  private settleTimer: NodeJS.Timeout | undefined;
+  /** Shared with the gate this one gives way to: one full collection once both are quiet, not one each. */
+  private readonly settle: Settle;
 
   /**
    * @param after another gate this one gives way to: a large message here starts only once that gate is idle
@@ -39,6 +40,7 @@ export class LargeMessageGate {
     private readonly settleMs = SETTLE_MS,
   ) {
     if (!(atOnce >= 1)) throw new TypeError('large messages at once must be at least 1');
+    this.settle = after ? after.gate.settle : new Settle(collect, settleMs);
   }
 
   isLarge(bytes: number): boolean {
@@ -50,7 +52,7 @@ export class LargeMessageGate {
     if (!this.isLarge(bytes)) return fn();
     if (this.active >= this.atOnce) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.active++;
-    clearTimeout(this.settleTimer);
+    this.settle.enter();
     try {
       if (this.after) await this.after.gate.whenIdle(this.after.maxWaitMs);
       // What other work left behind goes before this message's copies are made.
@@ -58,14 +60,11 @@ export class LargeMessageGate {
       return await fn();
     } finally {
       this.collect('minor');
+      this.settle.leave();
       // The slot passes straight to the next waiter, so a small burst can never overtake and starve it.
       const next = this.waiting.shift();
       if (next) next();
-      else if (--this.active === 0) {
-        for (const idle of this.idleWaiters.splice(0)) idle();
-        this.settleTimer = setTimeout(() => this.collect('major'), this.settleMs);
-        this.settleTimer.unref();
-      }
+      else if (--this.active === 0) for (const idle of this.idleWaiters.splice(0)) idle();
     }
   }
 
@@ -93,6 +92,28 @@ export class LargeMessageGate {
   /** Large messages waiting for their turn (parley_large_messages_waiting). */
   queued(): number {
     return this.waiting.length;
+  }
+}
+
+/** Counts large messages in progress across linked gates; a quiet `ms` after the last one, one full collection. */
+class Settle {
+  private busy = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly collect: Collect,
+    private readonly ms: number,
+  ) {}
+
+  enter(): void {
+    this.busy++;
+    clearTimeout(this.timer);
+  }
+
+  leave(): void {
+    if (--this.busy > 0) return;
+    this.timer = setTimeout(() => this.collect('major'), this.ms);
+    this.timer.unref();
   }
 }
 
