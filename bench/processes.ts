@@ -174,6 +174,8 @@ export interface RelayOptions {
   /** Anything else, e.g. PARLEY_WORKERS. */
   env?: Record<string, string>;
   nodeArgs?: string[];
+  /** The checkout whose relay runs (default: this one); another one puts two versions side by side. */
+  root?: string;
 }
 
 /**
@@ -205,7 +207,8 @@ export async function spawnParley(children: Children, o: RelayOptions): Promise<
     PARLEY_SENDER_AUTH: 'off',
     ...o.env,
   };
-  const proc = children.add(spawn(process.execPath, [...(o.nodeArgs ?? []), '--import', 'tsx', join(repoRoot, 'src/cli.ts'), 'serve'], { cwd: repoRoot, env, stdio: ['ignore', out, out] }));
+  const root = o.root ?? repoRoot;
+  const proc = children.add(spawn(process.execPath, [...(o.nodeArgs ?? []), '--import', 'tsx', join(root, 'src/cli.ts'), 'serve'], { cwd: root, env, stdio: ['ignore', out, out] }));
   const started = await new Promise<Record<string, unknown>>((resolve, reject) => {
     const onExit = (code: number | null) => reject(new Error(`parley exited with ${code} before starting:\n${tail(logFile)}`));
     proc.once('exit', onExit);
