@@ -1,4 +1,5 @@
 import { createHash, createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 import { SIGNED_HEADERS } from '../domain/headers.js';
 import { headerFields, relaxedBodyHash, relaxedHeader, valueOf } from './dkim-canonical.js';
 
@@ -56,11 +57,19 @@ export class DkimSigner {
     const data = Buffer.from(canonical + relaxedHeader('DKIM-Signature', unsigned).slice(0, -2), 'latin1');
     const b =
       this.algorithm === 'rsa-sha256'
-        ? sign('sha256', data, this.key)
-        : sign(null, createHash('sha256').update(data).digest(), this.key);
+        ? await signInPool('sha256', data, this.key)
+        : await signInPool(null, createHash('sha256').update(data).digest(), this.key);
     return `DKIM-Signature: ${tags.slice(0, -1).join(';\r\n ')};\r\n b=${fold(b.toString('base64'))}\r\n`;
   }
 }
+
+/**
+ * With a callback, crypto.sign runs in the thread pool: the RSA-2048 private-key operation (0.3 to 0.7 ms
+ * here, the largest single cost of a small message) then leaves the event loop free for other connections.
+ */
+const signInPool = promisify((algorithm: string | null, data: Buffer, key: KeyObject, done: (err: Error | null, signature: Buffer) => void) =>
+  sign(algorithm, data, key, done),
+);
 
 /** b= is long; folding it is allowed (verifiers drop whitespace in b=) and keeps lines far under 998. */
 function fold(base64: string): string {
