@@ -1,0 +1,164 @@
+// `npm run bench:ab -- --against=<git revision or checkout>`: this checkout (B) against another version (A),
+// both loaded AT THE SAME TIME with the same load. On a shared, noisy machine a change of a few percent is lost
+// between cells run one after the other; run side by side, both versions see the same noise, and the ratio of
+// their CPU per message holds still. Both relays share one Redis (one domain, two nodes) and one sink.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { introduceClients, runLoad } from './load.js';
+import { seededRandom, SIZE_CLASSES, type SizeClass } from './messages.js';
+import { Children, dropKeys, forkBenchProcess, provideRedis, spawnParley, type ParleyHandle } from './processes.js';
+import { TreeMonitor } from './proc-stats.js';
+import { percentile } from './report.js';
+import type { SinkMessage } from './sink.js';
+import { letters, registerPairs, Traffic } from './traffic.js';
+
+const USAGE = `npm run bench:ab -- --against=<rev|dir> [flags]
+  --against=HEAD~1       version A: a git revision (checked out in a temporary worktree) or another checkout
+  --concurrency=10       sessions in flight at once, against each relay
+  --per-session=1        messages per session
+  --size=2k              2k, 100k or 10m
+  --seconds=6            load duration of one repetition
+  --reps=8               repetitions (after three warm-up rounds)
+  --workers=1            PARLEY_WORKERS of both relays (--workers-a overrides A's)
+  --workers-a=N
+  --client-ips=300       loopback source addresses`;
+
+const repoRoot = resolve(new URL('..', import.meta.url).pathname);
+const WARM_UP_ROUNDS = 3;
+/** A delivery still queued after this long is a finding, not a slow sample. */
+const DELIVERY_WAIT_MS = 30_000;
+
+interface Side {
+  label: 'A' | 'B';
+  relay: ParleyHandle;
+  system: string;
+}
+
+interface Rep {
+  cpuMsPerMsg: number;
+  acceptedPerSec: number;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      against: { type: 'string' },
+      concurrency: { type: 'string', default: '10' },
+      'per-session': { type: 'string', default: '1' },
+      size: { type: 'string', default: '2k' },
+      seconds: { type: 'string', default: '6' },
+      reps: { type: 'string', default: '8' },
+      workers: { type: 'string', default: '1' },
+      'workers-a': { type: 'string' },
+      'client-ips': { type: 'string', default: '300' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help || !values.against) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const size = values.size as SizeClass;
+  if (!SIZE_CLASSES.includes(size)) throw new Error(`--size: expected ${SIZE_CLASSES.join(', ')}`);
+  const count = (k: 'concurrency' | 'per-session' | 'seconds' | 'reps' | 'client-ips'): number => {
+    const n = Number(values[k]);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`--${k}: expected a positive integer`);
+    return n;
+  };
+  const [concurrency, perSession, seconds, reps, clientIps] = [count('concurrency'), count('per-session'), count('seconds'), count('reps'), count('client-ips')] as const;
+
+  const work = mkdtempSync(join(tmpdir(), 'parley-ab-'));
+  const children = new Children();
+  const runTag = letters(Date.now() % 26 ** 4);
+  const prefix = `parley-ab-${runTag}:`;
+  const delivered = new Set<string>();
+  let worktree: string | undefined;
+  let redisUrl: string | undefined;
+  try {
+    const against = checkoutOf(values.against, work);
+    worktree = against.worktree;
+    const redis = await provideRedis(children, work);
+    redisUrl = redis.url;
+    const sink = await forkBenchProcess<SinkMessage>(children, 'sink.ts', {}, (m) => {
+      if (m.type === 'delivered') for (const [token] of m.batch) delivered.add(token);
+    });
+    const common = { redisUrl: redis.url, redisPrefix: prefix, sinkPort: sink.port };
+    const a = await spawnParley(children, { ...common, dataDir: join(work, 'a'), root: against.root, env: { PARLEY_WORKERS: values['workers-a'] ?? values.workers } });
+    const b = await spawnParley(children, { ...common, dataDir: join(work, 'b'), env: { PARLEY_WORKERS: values.workers } });
+    // Both are Parley to the traffic source ('parley' and 'single' get per-party budgets).
+    const sides: Side[] = [
+      { label: 'A', relay: a, system: 'single' },
+      { label: 'B', relay: b, system: 'parley' },
+    ];
+    const traffic = new Traffic(await registerPairs(b, 400, runTag), runTag, 0.3, seededRandom(1));
+    for (const s of sides) await introduceClients(s.relay.smtpPort, clientIps);
+    console.log(`A: ${values.against} (${against.root}) · B: this checkout (${repoRoot})`);
+    console.log(`${size} · c=${concurrency} against each · ${perSession} msg/session · ${seconds} s × ${reps} reps after ${WARM_UP_ROUNDS} warm-up rounds · workers A ${values['workers-a'] ?? values.workers}, B ${values.workers}`);
+
+    const round = () =>
+      Promise.all(
+        sides.map(async (s): Promise<Rep> => {
+          const monitor = new TreeMonitor(s.relay.pid, false);
+          monitor.start();
+          const load = await runLoad({ port: s.relay.smtpPort, concurrency, perSession, durationMs: seconds * 1000, clientIps, next: traffic.source(s.system, 'ab', size) });
+          const accepted = load.outcomes.filter((o) => o.accepted).map((o) => o.token);
+          await waitFor(() => accepted.every((t) => delivered.has(t)), DELIVERY_WAIT_MS);
+          const missing = accepted.filter((t) => !delivered.has(t)).length;
+          if (missing) throw new Error(`${s.label}: ${missing} accepted messages not delivered after ${DELIVERY_WAIT_MS / 1000} s`);
+          const refused = load.outcomes.length - accepted.length;
+          if (refused) throw new Error(`${s.label}: ${refused} messages refused (first: ${load.outcomes.find((o) => !o.accepted)?.reply})`);
+          return { cpuMsPerMsg: monitor.stop().cpuMs / accepted.length, acceptedPerSec: accepted.length / ((load.endedAt - load.startedAt) / 1000) };
+        }),
+      );
+    for (let i = 0; i < WARM_UP_ROUNDS; i++) await round();
+    const cpu: number[] = [];
+    const rate: number[] = [];
+    for (let i = 0; i < reps; i++) {
+      const [ra, rb] = await round();
+      cpu.push(rb!.cpuMsPerMsg / ra!.cpuMsPerMsg);
+      rate.push(rb!.acceptedPerSec / ra!.acceptedPerSec);
+      console.log(
+        `  rep ${String(i + 1).padStart(2)}  A ${ra!.cpuMsPerMsg.toFixed(2)} ms/msg ${ra!.acceptedPerSec.toFixed(0).padStart(4)} msg/s · B ${rb!.cpuMsPerMsg.toFixed(2)} ms/msg ${rb!.acceptedPerSec.toFixed(0).padStart(4)} msg/s · B/A CPU ${cpu.at(-1)!.toFixed(3)} rate ${rate.at(-1)!.toFixed(3)}`,
+      );
+    }
+    const summary = (xs: number[]) => {
+      const sorted = [...xs].sort((x, y) => x - y);
+      return `${percentile(sorted, 50).toFixed(3)} (range ${sorted[0]!.toFixed(3)}–${sorted.at(-1)!.toFixed(3)})`;
+    };
+    console.log(`B/A CPU per message: median ${summary(cpu)}`);
+    console.log(`B/A accepted msg/s:  median ${summary(rate)}`);
+    console.log('every accepted message was delivered; nothing was refused');
+    return 0;
+  } finally {
+    await children.stopAll();
+    if (redisUrl) await dropKeys(redisUrl, prefix).catch(() => 0);
+    if (worktree) execFileSync('git', ['worktree', 'remove', '--force', worktree], { cwd: repoRoot, stdio: 'ignore' });
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** A directory is used as it is; anything else is a git revision, checked out beside the run and removed after. */
+function checkoutOf(against: string, work: string): { root: string; worktree?: string } {
+  if (existsSync(join(against, 'src/cli.ts'))) return { root: resolve(against) };
+  const worktree = join(work, 'against');
+  execFileSync('git', ['worktree', 'add', '--detach', worktree, against], { cwd: repoRoot, stdio: 'ignore' });
+  // The same dependencies: a comparison of code, not of installs.
+  symlinkSync(join(repoRoot, 'node_modules'), join(worktree, 'node_modules'));
+  return { root: worktree, worktree };
+}
+
+async function waitFor(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`FAIL: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(2);
+  },
+);
