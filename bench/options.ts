@@ -13,6 +13,8 @@ export interface Options {
   reps: number;
   /** Load duration of a 2 KB / 100 KB cell; 10 MB cells get twice as long to send more than a handful. */
   seconds: number;
+  /** Load before the first cell, per system: each worker's JIT needs a few thousand messages to settle. */
+  warmUpSeconds: number;
   sellers: number;
   /** Loopback source addresses the load comes from; 1 = everything from 127.0.0.1. */
   clientIps: number;
@@ -35,6 +37,7 @@ export const USAGE = `npm run bench -- [flags]        (each flag also reads BENC
   --sizes=2k,100k,10m    --concurrency=1,10,50    --per-session=1,20    (any of these: their full product)
   --reps=3               repetitions of each cell (medians are quoted)
   --seconds=3            load duration per cell (5 with --full; doubled for 10 MB)
+  --warm-up=20           seconds of 2 KB load (c=10, 10 per session) on each system before the first cell
   --sellers=200          seller parties, as many buyers, 2 pairs each (each party sends ≤ 250 messages per run)
   --client-ips=4096      loopback source addresses (127.x.y.z) the load comes from, as an MX's clients would
   --korean-share=0.3     share of messages written in Korean
@@ -83,7 +86,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options | 
     if (!m) throw new Error(`unknown argument "${arg}"\n${USAGE}`);
     flags.set(m[1]!, m[2] ?? 'true');
   }
-  const known = ['full', 'sizes', 'concurrency', 'per-session', 'reps', 'seconds', 'sellers', 'client-ips', 'korean-share', 'baseline-mode', 'profile', 'scaling', 'postfix', 'first-contact', 'keep', 'seed'];
+  const known = ['full', 'sizes', 'concurrency', 'per-session', 'reps', 'seconds', 'warm-up', 'sellers', 'client-ips', 'korean-share', 'baseline-mode', 'profile', 'scaling', 'postfix', 'first-contact', 'keep', 'seed'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown flag --${name}\n${USAGE}`);
   const get = (name: string): string | undefined => flags.get(name) ?? env[`BENCH_${name.toUpperCase().replaceAll('-', '_')}`];
   const bool = (name: string) => ['true', '1', 'yes'].includes(get(name) ?? '');
@@ -107,6 +110,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options | 
     cells,
     reps: positive('reps')(get('reps') ?? '3'),
     seconds: positive('seconds')(get('seconds') ?? (full ? '5' : '3')),
+    warmUpSeconds: positive('warm-up')(get('warm-up') ?? '20'),
     sellers: positive('sellers')(get('sellers') ?? '200'),
     clientIps: positive('client-ips')(get('client-ips') ?? '4096'),
     koreanShare: share,
