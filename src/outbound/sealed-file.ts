@@ -135,8 +135,13 @@ export async function syncDir(dir: string): Promise<void> {
 export class DirSyncer {
   private running: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
+  private lazy: NodeJS.Timeout | undefined;
 
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly onLazyError: (err: unknown) => void = () => undefined,
+    private readonly syncNow: (dir: string) => Promise<void> = syncDir,
+  ) {}
 
   sync(): Promise<void> {
     if (!this.running) return this.start();
@@ -148,9 +153,26 @@ export class DirSyncer {
     return this.queued;
   }
 
+  /**
+   * A sync within `delayMs`, waited for by nobody: for changes whose loss in a power cut costs a duplicate, not a
+   * message (a removal after delivery). Any sync that starts in the meantime covers them, so a busy spool pays
+   * nothing extra, and new mail never waits behind a removal's fsync.
+   */
+  later(delayMs: number): void {
+    if (this.lazy || this.queued) return;
+    this.lazy = setTimeout(() => {
+      this.lazy = undefined;
+      this.sync().catch(this.onLazyError);
+    }, delayMs);
+    this.lazy.unref();
+  }
+
   private start(): Promise<void> {
     this.queued = undefined;
-    const run = syncDir(this.dir).finally(() => {
+    // Starting now, this sync covers every change made before it, the lazy ones included.
+    clearTimeout(this.lazy);
+    this.lazy = undefined;
+    const run = this.syncNow(this.dir).finally(() => {
       if (this.running === run) this.running = undefined;
     });
     this.running = run;
