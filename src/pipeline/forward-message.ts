@@ -76,7 +76,12 @@ export class Forwarder {
       content: input.content,
     });
     this.deps.memory?.checkpoint(composed.length);
-    const signature = await this.deps.signer.signature(composed);
+    // The thread entry is written before the spool, so a store failure answers 451 with nothing queued. It does
+    // not depend on the signature: the two overlap (the signature is made in the thread pool meanwhile).
+    const [signature] = await Promise.all([
+      this.deps.signer.signature(composed),
+      threads.remember(c.pair.id, c.sender.role, relayLocal, originalId),
+    ]);
     const trace = traceHeaders({
       hostname: this.deps.hostname,
       marker: this.deps.loopMarker,
@@ -86,8 +91,6 @@ export class Forwarder {
       auth: input.auth,
     });
 
-    // The thread entry is written before the spool, so a store failure answers 451 with nothing queued.
-    await threads.remember(c.pair.id, c.sender.role, relayLocal, originalId);
     await this.deps.queue.enqueue([Buffer.from(trace + signature), composed], {
       id: queueId,
       from: this.deps.verp.encode(queueId),
