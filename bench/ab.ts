@@ -121,7 +121,7 @@ async function main(): Promise<number> {
       cpu.push(rb!.cpuMsPerMsg / ra!.cpuMsPerMsg);
       rate.push(rb!.acceptedPerSec / ra!.acceptedPerSec);
       console.log(
-        `  rep ${String(i + 1).padStart(2)}  A ${ra!.cpuMsPerMsg.toFixed(2)} ms/msg ${ra!.acceptedPerSec.toFixed(0).padStart(4)} msg/s · B ${rb!.cpuMsPerMsg.toFixed(2)} ms/msg ${rb!.acceptedPerSec.toFixed(0).padStart(4)} msg/s · B/A CPU ${cpu.at(-1)!.toFixed(3)} rate ${rate.at(-1)!.toFixed(3)}`,
+        `  rep ${String(i + 1).padStart(2)}  A ${figure(ra!.cpuMsPerMsg)} ms/msg ${figure(ra!.acceptedPerSec)} msg/s · B ${figure(rb!.cpuMsPerMsg)} ms/msg ${figure(rb!.acceptedPerSec)} msg/s · B/A CPU ${cpu.at(-1)!.toFixed(3)} rate ${rate.at(-1)!.toFixed(3)}`,
       );
     }
     const summary = (xs: number[]) => {
@@ -148,6 +148,11 @@ function checkoutOf(against: string, work: string): { root: string; worktree?: s
   // The same dependencies: a comparison of code, not of installs.
   symlinkSync(join(repoRoot, 'node_modules'), join(worktree, 'node_modules'));
   return { root: worktree, worktree };
+}
+
+/** Three significant figures, right-aligned: 1.23, 45.6, 789. */
+function figure(n: number): string {
+  return (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2)).padStart(5);
 }
 
 async function waitFor(done: () => boolean, timeoutMs: number): Promise<void> {
