@@ -21,13 +21,13 @@ const USAGE = `npm run bench:ab -- --against=<rev|dir> [flags]
   --per-session=1        messages per session
   --size=2k              2k, 100k or 10m
   --seconds=6            load duration of one repetition
-  --reps=8               repetitions (after three warm-up rounds)
+  --reps=8               repetitions
+  --warm-up=20           seconds of the same load on both before the first repetition (each worker's JIT)
   --workers=1            PARLEY_WORKERS of both relays (--workers-a overrides A's)
   --workers-a=N
   --client-ips=300       loopback source addresses`;
 
 const repoRoot = resolve(new URL('..', import.meta.url).pathname);
-const WARM_UP_ROUNDS = 3;
 /** A delivery still queued after this long is a finding, not a slow sample. */
 const DELIVERY_WAIT_MS = 30_000;
 
@@ -51,6 +51,7 @@ async function main(): Promise<number> {
       size: { type: 'string', default: '2k' },
       seconds: { type: 'string', default: '6' },
       reps: { type: 'string', default: '8' },
+      'warm-up': { type: 'string', default: '20' },
       workers: { type: 'string', default: '1' },
       'workers-a': { type: 'string' },
       'client-ips': { type: 'string', default: '300' },
@@ -63,12 +64,12 @@ async function main(): Promise<number> {
   }
   const size = values.size as SizeClass;
   if (!SIZE_CLASSES.includes(size)) throw new Error(`--size: expected ${SIZE_CLASSES.join(', ')}`);
-  const count = (k: 'concurrency' | 'per-session' | 'seconds' | 'reps' | 'client-ips'): number => {
+  const count = (k: 'concurrency' | 'per-session' | 'seconds' | 'reps' | 'warm-up' | 'client-ips'): number => {
     const n = Number(values[k]);
     if (!Number.isInteger(n) || n <= 0) throw new Error(`--${k}: expected a positive integer`);
     return n;
   };
-  const [concurrency, perSession, seconds, reps, clientIps] = [count('concurrency'), count('per-session'), count('seconds'), count('reps'), count('client-ips')] as const;
+  const [concurrency, perSession, seconds, reps, warmUp, clientIps] = [count('concurrency'), count('per-session'), count('seconds'), count('reps'), count('warm-up'), count('client-ips')] as const;
 
   const work = mkdtempSync(join(tmpdir(), 'parley-ab-'));
   const children = new Children();
@@ -96,14 +97,14 @@ async function main(): Promise<number> {
     const traffic = new Traffic(await registerPairs(b, 400, runTag), runTag, 0.3, seededRandom(1));
     for (const s of sides) await introduceClients(s.relay.smtpPort, clientIps);
     console.log(`A: ${values.against} (${against.root}) · B: this checkout (${repoRoot})`);
-    console.log(`${size} · c=${concurrency} against each · ${perSession} msg/session · ${seconds} s × ${reps} reps after ${WARM_UP_ROUNDS} warm-up rounds · workers A ${values['workers-a'] ?? values.workers}, B ${values.workers}`);
+    console.log(`${size} · c=${concurrency} against each · ${perSession} msg/session · ${seconds} s × ${reps} reps after ${warmUp} s of warm-up · workers A ${values['workers-a'] ?? values.workers}, B ${values.workers}`);
 
-    const round = () =>
+    const round = (roundSeconds = seconds) =>
       Promise.all(
         sides.map(async (s): Promise<Rep> => {
           const monitor = new TreeMonitor(s.relay.pid, false);
           monitor.start();
-          const load = await runLoad({ port: s.relay.smtpPort, concurrency, perSession, durationMs: seconds * 1000, clientIps, next: traffic.source(s.system, 'ab', size) });
+          const load = await runLoad({ port: s.relay.smtpPort, concurrency, perSession, durationMs: roundSeconds * 1000, clientIps, next: traffic.source(s.system, 'ab', size) });
           const accepted = load.outcomes.filter((o) => o.accepted).map((o) => o.token);
           await waitFor(() => accepted.every((t) => delivered.has(t)), DELIVERY_WAIT_MS);
           const missing = accepted.filter((t) => !delivered.has(t)).length;
@@ -113,7 +114,7 @@ async function main(): Promise<number> {
           return { cpuMsPerMsg: monitor.stop().cpuMs / accepted.length, acceptedPerSec: accepted.length / ((load.endedAt - load.startedAt) / 1000) };
         }),
       );
-    for (let i = 0; i < WARM_UP_ROUNDS; i++) await round();
+    await round(warmUp);
     const cpu: number[] = [];
     const rate: number[] = [];
     for (let i = 0; i < reps; i++) {
