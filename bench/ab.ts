@@ -58,9 +58,13 @@ async function main(): Promise<number> {
       help: { type: 'boolean', default: false },
     },
   });
-  if (values.help || !values.against) {
+  if (values.help) {
     console.log(USAGE);
-    return values.help ? 0 : 2;
+    return 0;
+  }
+  if (!values.against) {
+    console.error(`--against is required: the version to compare this checkout with\n\n${USAGE}`);
+    return 2;
   }
   const size = values.size as SizeClass;
   if (!SIZE_CLASSES.includes(size)) throw new Error(`--size: expected ${SIZE_CLASSES.join(', ')}`);
