@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Deliveries } from './deliveries.js';
 import { introduceClients, runLoad } from './load.js';
 import { seededRandom, SIZE_CLASSES, type SizeClass } from './messages.js';
 import { Children, dropKeys, forkBenchProcess, provideRedis, spawnParley, type ParleyHandle } from './processes.js';
@@ -40,6 +41,11 @@ interface Side {
 interface Rep {
   cpuMsPerMsg: number;
   acceptedPerSec: number;
+}
+
+/** Three significant figures, right-aligned: 1.23, 45.6, 789. */
+function figure(n: number): string {
+  return (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2)).padStart(5);
 }
 
 async function main(): Promise<number> {
@@ -79,7 +85,7 @@ async function main(): Promise<number> {
   const children = new Children();
   const runTag = letters(Date.now() % 26 ** 4);
   const prefix = `parley-ab-${runTag}:`;
-  const delivered = new Set<string>();
+  const delivered = new Deliveries();
   let worktree: string | undefined;
   let redisUrl: string | undefined;
   try {
@@ -87,9 +93,7 @@ async function main(): Promise<number> {
     worktree = against.worktree;
     const redis = await provideRedis(children, work);
     redisUrl = redis.url;
-    const sink = await forkBenchProcess<SinkMessage>(children, 'sink.ts', {}, (m) => {
-      if (m.type === 'delivered') for (const [token] of m.batch) delivered.add(token);
-    });
+    const sink = await forkBenchProcess<SinkMessage>(children, 'sink.ts', {}, delivered.onSink);
     const common = { redisUrl: redis.url, redisPrefix: prefix, sinkPort: sink.port };
     const a = await spawnParley(children, { ...common, dataDir: join(work, 'a'), root: against.root, env: { PARLEY_WORKERS: values['workers-a'] ?? values.workers } });
     const b = await spawnParley(children, { ...common, dataDir: join(work, 'b'), env: { PARLEY_WORKERS: values.workers } });
@@ -110,7 +114,7 @@ async function main(): Promise<number> {
           monitor.start();
           const load = await runLoad({ port: s.relay.smtpPort, concurrency, perSession, durationMs: roundSeconds * 1000, clientIps, next: traffic.source(s.system, 'ab', size) });
           const accepted = load.outcomes.filter((o) => o.accepted).map((o) => o.token);
-          await waitFor(() => accepted.every((t) => delivered.has(t)), DELIVERY_WAIT_MS);
+          await delivered.waitFor(accepted, DELIVERY_WAIT_MS);
           const missing = accepted.filter((t) => !delivered.has(t)).length;
           if (missing) throw new Error(`${s.label}: ${missing} accepted messages not delivered after ${DELIVERY_WAIT_MS / 1000} s`);
           const refused = load.outcomes.length - accepted.length;
@@ -153,16 +157,6 @@ function checkoutOf(against: string, work: string): { root: string; worktree?: s
   // The same dependencies: a comparison of code, not of installs.
   symlinkSync(join(repoRoot, 'node_modules'), join(worktree, 'node_modules'));
   return { root: worktree, worktree };
-}
-
-/** Three significant figures, right-aligned: 1.23, 45.6, 789. */
-function figure(n: number): string {
-  return (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2)).padStart(5);
-}
-
-async function waitFor(done: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 }
 
 main().then(

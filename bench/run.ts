@@ -10,6 +10,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BaselineMessage } from './baseline-forwarder.js';
 import { summarizeProfiles } from './cpu-profile.js';
+import { Deliveries } from './deliveries.js';
 import { introduceClients, runLoad } from './load.js';
 import { seededRandom } from './messages.js';
 import { USAGE, cellLabel, parseOptions, type Cell, type Options } from './options.js';
@@ -31,22 +32,8 @@ const WARM_UP: Cell = { size: '2k', concurrency: 10, perSession: 10 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Every delivery the sink saw, by token: count and first arrival (wall-clock ms). */
-const delivered = new Map<string, { count: number; at: number }>();
-const onSink = (m: SinkMessage) => {
-  if (m.type !== 'delivered') return;
-  for (const [token, at] of m.batch) {
-    const d = delivered.get(token);
-    if (d) d.count++;
-    else delivered.set(token, { count: 1, at });
-  }
-};
-
-async function waitDelivered(tokens: string[], timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (let pending = tokens; pending.length && Date.now() < deadline; pending = pending.filter((t) => !delivered.has(t))) await sleep(20);
-  return tokens.reduce((last, t) => Math.max(last, delivered.get(t)?.at ?? -Infinity), -Infinity);
-}
+/** Every delivery the sink saw. */
+const delivered = new Deliveries();
 
 interface Bench {
   o: Options;
@@ -91,7 +78,7 @@ async function measure(b: Bench, system: System, cell: Cell, seconds = b.o.secon
   }
   // Generous: 10 MB messages at c=50 queue inside the relay for a long time, and that is still a result.
   const waitMs = Math.max(60_000, durationMs * 20);
-  const lastAt = await waitDelivered(
+  const lastAt = await delivered.waitFor(
     accepted.map((x) => x.token),
     waitMs,
   );
@@ -132,7 +119,7 @@ function verify(b: Bench): boolean {
     const sent = [...b.traffic.sent.values()].filter((s) => s.system === system);
     const accepted = sent.filter((s) => s.accepted);
     const missing = accepted.filter((s) => !delivered.has(s.token));
-    const duplicated = accepted.filter((s) => (delivered.get(s.token)?.count ?? 0) > 1);
+    const duplicated = accepted.filter((s) => delivered.count(s.token) > 1);
     const unacknowledged = sent.filter((s) => !s.accepted && delivered.has(s.token));
     const toBuyer = accepted.filter((s) => s.direction === 'seller_to_buyer').length;
     console.log(
@@ -147,7 +134,7 @@ function verify(b: Bench): boolean {
       console.log(`  missing ${s.token} (${s.cell}, ${s.direction}, reply "${s.reply}")${log.length ? `\n    ${log.slice(-3).join('\n    ')}` : ''}`);
     }
   }
-  const untagged = delivered.get('untagged')?.count ?? 0;
+  const untagged = delivered.count('untagged');
   if (untagged) console.log(`sink: ${untagged} deliveries without a bench token (DSNs or a rewritten Subject?)`);
   if (b.refusals.size) {
     ok = false;
@@ -220,7 +207,7 @@ async function main(): Promise<number> {
   try {
     redis = await provideRedis(children, workDir);
     console.log(describeMachine(workDir, redis, o));
-    const sink = await forkBenchProcess<SinkMessage>(children, 'sink.ts', {}, onSink);
+    const sink = await forkBenchProcess<SinkMessage>(children, 'sink.ts', {}, delivered.onSink);
     const baseline = await forkBenchProcess<BaselineMessage>(children, 'baseline-forwarder.ts', { BASELINE_TARGET_PORT: String(sink.port), BASELINE_MODE: o.baselineMode });
     const relayEnv: Record<string, string> = o.firstContact ? { PARLEY_GREET_PASS_TTL: '0' } : {};
     const relay = { redisUrl: redis.url, redisPrefix: prefix, sinkPort: sink.port, env: relayEnv };
