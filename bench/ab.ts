@@ -12,7 +12,7 @@ import { introduceClients, runLoad } from './load.js';
 import { seededRandom, SIZE_CLASSES, type SizeClass } from './messages.js';
 import { Children, dropKeys, forkBenchProcess, provideRedis, spawnParley, type ParleyHandle } from './processes.js';
 import { TreeMonitor } from './proc-stats.js';
-import { percentile } from './report.js';
+import { fmt, median } from './report.js';
 import type { SinkMessage } from './sink.js';
 import { letters, registerPairs, Traffic } from './traffic.js';
 
@@ -41,11 +41,6 @@ interface Side {
 interface Rep {
   cpuMsPerMsg: number;
   acceptedPerSec: number;
-}
-
-/** Three significant figures, right-aligned: 1.23, 45.6, 789. */
-function figure(n: number): string {
-  return (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2)).padStart(5);
 }
 
 async function main(): Promise<number> {
@@ -123,6 +118,7 @@ async function main(): Promise<number> {
         }),
       );
     await round(warmUp);
+    const figure = (x: number) => fmt(x, 2).padStart(5);
     const cpu: number[] = [];
     const rate: number[] = [];
     for (let i = 0; i < reps; i++) {
@@ -133,10 +129,7 @@ async function main(): Promise<number> {
         `  rep ${String(i + 1).padStart(2)}  A ${figure(ra!.cpuMsPerMsg)} ms/msg ${figure(ra!.acceptedPerSec)} msg/s · B ${figure(rb!.cpuMsPerMsg)} ms/msg ${figure(rb!.acceptedPerSec)} msg/s · B/A CPU ${cpu.at(-1)!.toFixed(3)} rate ${rate.at(-1)!.toFixed(3)}`,
       );
     }
-    const summary = (xs: number[]) => {
-      const sorted = [...xs].sort((x, y) => x - y);
-      return `${percentile(sorted, 50).toFixed(3)} (range ${sorted[0]!.toFixed(3)}–${sorted.at(-1)!.toFixed(3)})`;
-    };
+    const summary = (xs: number[]) => `${median(xs).toFixed(3)} (range ${Math.min(...xs).toFixed(3)}–${Math.max(...xs).toFixed(3)})`;
     console.log(`B/A CPU per message: median ${summary(cpu)}`);
     console.log(`B/A accepted msg/s:  median ${summary(rate)}`);
     console.log('every accepted message was delivered; nothing was refused');

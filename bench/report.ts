@@ -65,7 +65,7 @@ export function medianSample(samples: Sample[]): Sample {
   };
 }
 
-function fmt(x: number, digits = 1): string {
+export function fmt(x: number, digits = 1): string {
   if (!Number.isFinite(x)) return '–';
   return x.toFixed(Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 10 ? Math.min(digits, 1) : digits);
 }
