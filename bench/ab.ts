@@ -26,7 +26,11 @@ const USAGE = `npm run bench:ab -- --against=<rev|dir> [flags]
   --warm-up=20           seconds of the same load on both before the first repetition (each worker's JIT)
   --workers=1            PARLEY_WORKERS of both relays (--workers-a overrides A's)
   --workers-a=N
-  --client-ips=300       loopback source addresses`;
+  --client-ips=300       loopback source addresses
+  --env-a=NAME=value     an environment variable for A only (repeatable); --env-b for B only: with
+  --env-b=NAME=value     --against=HEAD, a comparison of settings (UV_THREADPOOL_SIZE=2, …) instead of code
+  --node-args-a="…"      Node options for A only (space-separated, e.g. "--single-threaded-gc"); --node-args-b for B
+  --node-args-b="…"`;
 
 const repoRoot = resolve(new URL('..', import.meta.url).pathname);
 /** A delivery still queued after this long is a finding, not a slow sample. */
@@ -56,6 +60,10 @@ async function main(): Promise<number> {
       workers: { type: 'string', default: '1' },
       'workers-a': { type: 'string' },
       'client-ips': { type: 'string', default: '300' },
+      'env-a': { type: 'string', multiple: true, default: [] },
+      'env-b': { type: 'string', multiple: true, default: [] },
+      'node-args-a': { type: 'string', default: '' },
+      'node-args-b': { type: 'string', default: '' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -90,8 +98,19 @@ async function main(): Promise<number> {
     redisUrl = redis.url;
     const sink = await forkBenchProcess<SinkMessage>(children, 'sink.ts', {}, delivered.onSink);
     const common = { redisUrl: redis.url, redisPrefix: prefix, sinkPort: sink.port };
-    const a = await spawnParley(children, { ...common, dataDir: join(work, 'a'), root: against.root, env: { PARLEY_WORKERS: values['workers-a'] ?? values.workers } });
-    const b = await spawnParley(children, { ...common, dataDir: join(work, 'b'), env: { PARLEY_WORKERS: values.workers } });
+    const a = await spawnParley(children, {
+      ...common,
+      dataDir: join(work, 'a'),
+      root: against.root,
+      env: { PARLEY_WORKERS: values['workers-a'] ?? values.workers, ...envOf(values['env-a'], 'env-a') },
+      nodeArgs: argsOf(values['node-args-a']),
+    });
+    const b = await spawnParley(children, {
+      ...common,
+      dataDir: join(work, 'b'),
+      env: { PARLEY_WORKERS: values.workers, ...envOf(values['env-b'], 'env-b') },
+      nodeArgs: argsOf(values['node-args-b']),
+    });
     // Both are Parley to the traffic source ('parley' and 'single' get per-party budgets).
     const sides: Side[] = [
       { label: 'A', relay: a, system: 'single' },
@@ -100,6 +119,9 @@ async function main(): Promise<number> {
     const traffic = new Traffic(await registerPairs(b, 400, runTag), runTag, 0.3, seededRandom(1));
     for (const s of sides) await introduceClients(s.relay.smtpPort, clientIps);
     console.log(`A: ${values.against} (${against.root}) · B: this checkout (${repoRoot})`);
+    for (const [label, env, args] of [['A', values['env-a'], values['node-args-a']], ['B', values['env-b'], values['node-args-b']]] as const) {
+      if (env.length || args) console.log(`${label} only: ${[...env, args].filter(Boolean).join(' ')}`);
+    }
     console.log(`${size} · c=${concurrency} against each · ${perSession} msg/session · ${seconds} s × ${reps} reps after ${warmUp} s of warm-up · workers A ${values['workers-a'] ?? values.workers}, B ${values.workers}`);
 
     const round = (roundSeconds = seconds) =>
@@ -140,6 +162,20 @@ async function main(): Promise<number> {
     if (worktree) execFileSync('git', ['worktree', 'remove', '--force', worktree], { cwd: repoRoot, stdio: 'ignore' });
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+function envOf(pairs: string[], flag: string): Record<string, string> {
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw new Error(`--${flag}: expected NAME=value, got "${pair}"`);
+      return [pair.slice(0, eq), pair.slice(eq + 1)];
+    }),
+  );
+}
+
+function argsOf(value: string): string[] {
+  return value.split(/\s+/).filter(Boolean);
 }
 
 /** A directory is used as it is; anything else is a git revision, checked out beside the run and removed after. */

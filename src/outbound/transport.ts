@@ -1,5 +1,6 @@
 import { resolveMx as dnsResolveMx } from 'node:dns/promises';
 import type { Logger } from '../observability/logger.js';
+import { useFastDotStuffing } from './dot-stuffing.js';
 import { MxTransport, type MxResolver } from './mx-transport.js';
 import { PooledSender, type Envelope, type SmtpTimeouts } from './pooled-sender.js';
 import type { DeliveryResult } from './smtp-reply.js';
@@ -42,6 +43,12 @@ const defaultTimeouts: SmtpTimeouts = { connection: 30_000, greeting: 120_000, s
 
 export function createOutboundTransport(options: TransportOptions): OutboundTransport {
   const timeouts = { ...defaultTimeouts, ...options.timeouts };
+  try {
+    useFastDotStuffing();
+  } catch (err) {
+    // Only speed is lost: nodemailer's own transform stuffs the same bytes. The unit test fails on such an upgrade.
+    options.logger.warn({ err: (err as Error).message }, "nodemailer's DataStream not found: dots are stuffed by its own, slower transform");
+  }
   if (options.target === 'mx') {
     return new MxTransport({
       heloName: options.heloName,
