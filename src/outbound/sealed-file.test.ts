@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DirSyncer, syncDir } from './sealed-file.js';
+import { randomBytes } from 'node:crypto';
+import { DirSyncer, seal, sealParts, SealedFileError, syncDir, unseal, unsealInPlace } from './sealed-file.js';
 
 describe('DirSyncer', () => {
   let dir: string;
@@ -58,5 +59,47 @@ describe('DirSyncer', () => {
     const waiting = [syncer.sync(), syncer.sync(), syncer.sync()];
     await Promise.all([first, ...waiting]);
     expect(synced).toBe(2);
+  });
+});
+
+describe('sealed files', () => {
+  const key = randomBytes(32);
+  // Around the 64 KB pieces the cipher works in.
+  const sizes = [0, 1, 65535, 65536, 65537, 300_000];
+
+  it('open to the same bytes, whole or in place, sealed whole or in parts', () => {
+    for (const size of sizes) {
+      const plain = randomBytes(size);
+      const parts = [plain.subarray(0, size >> 2), plain.subarray(size >> 2)];
+      for (const sealed of [seal(key, 'aad', plain), Buffer.concat(sealParts(key, 'aad', parts))]) {
+        expect(unseal(key, 'aad', sealed).equals(plain), `size ${size}`).toBe(true);
+        const copy = Buffer.from(sealed);
+        const opened = unsealInPlace(key, 'aad', copy);
+        expect(opened.equals(plain), `size ${size} in place`).toBe(true);
+        // In place: a view of the buffer it was given, not a new one.
+        expect(opened.buffer).toBe(copy.buffer);
+      }
+    }
+  });
+
+  it('are the same file whether sealed whole or in parts', () => {
+    const plain = randomBytes(200_000);
+    const whole = seal(key, 'aad', plain);
+    const sealed = Buffer.concat(sealParts(key, 'aad', [plain.subarray(0, 70_000), plain.subarray(70_000)]));
+    // Random IVs differ; everything else is what one key and IV make of the same bytes.
+    expect(sealed.length).toBe(whole.length);
+    expect(unseal(key, 'aad', sealed).equals(unseal(key, 'aad', whole))).toBe(true);
+  });
+
+  it('refuse a flipped bit, another aad or another key, in place too', () => {
+    const sealed = seal(key, 'aad', randomBytes(100_000));
+    const flipped = Buffer.from(sealed);
+    flipped[50_000]! ^= 1;
+    for (const open of [unseal, unsealInPlace]) {
+      expect(() => open(key, 'aad', Buffer.from(flipped))).toThrow(SealedFileError);
+      expect(() => open(key, 'other', Buffer.from(sealed))).toThrow(SealedFileError);
+      expect(() => open(randomBytes(32), 'aad', Buffer.from(sealed))).toThrow(SealedFileError);
+      expect(() => open(key, 'aad', sealed.subarray(0, 20))).toThrow(SealedFileError);
+    }
   });
 });

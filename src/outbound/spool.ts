@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ParleyError, isParleyError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
 import { newQueueId, queueIdRe, type QueuedMessage, type ScheduleUpdate, type SpoolMeta } from './queued-message.js';
-import { DirSyncer, replaceDurably, seal, sealParts, syncDir, unseal, writeSynced } from './sealed-file.js';
+import { DirSyncer, replaceDurably, seal, sealParts, syncDir, unseal, unsealInPlace, writeSynced } from './sealed-file.js';
 import { checkEnvelope, decodeRecord, encodeRecord } from './spool-record.js';
 
 export type { DeliveryFailure, NotifyInfo, QueuedMessage, ScheduleUpdate, SettledOutcome, SpoolMeta } from './queued-message.js';
@@ -154,7 +154,8 @@ export class Spool {
       return null;
     }
     try {
-      return unseal(this.key, aad(id, 'msg'), afterMeta(sealed));
+      // The file's buffer is ours alone: decrypted where it lies, not copied.
+      return unsealInPlace(this.key, aad(id, 'msg'), afterMeta(sealed));
     } catch (err) {
       await this.quarantine(id, (err as Error).message);
       return null;
