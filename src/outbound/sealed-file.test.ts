@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { DirSyncer, seal, sealParts, SealedFileError, syncDir, unseal, unsealInPlace } from './sealed-file.js';
+import { DirSyncer, seal, sealedLength, sealParts, SealedFileError, sealPieces, syncDir, unseal, unsealInPlace, writeSynced } from './sealed-file.js';
 
 describe('DirSyncer', () => {
   let dir: string;
@@ -101,5 +101,40 @@ describe('sealed files', () => {
       expect(() => open(randomBytes(32), 'aad', Buffer.from(sealed))).toThrow(SealedFileError);
       expect(() => open(key, 'aad', sealed.subarray(0, 20))).toThrow(SealedFileError);
     }
+  });
+});
+
+describe('writeSynced', () => {
+  const key = randomBytes(32);
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'write-synced-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes pieces made as they are taken, small and large (batched), as the file they make together', async () => {
+    // Below and above the in-place limit (256 KB) and the write batch (1 MB).
+    for (const size of [10, 200_000, 3_000_000]) {
+      const plain = [randomBytes(Math.floor(size / 3)), randomBytes(size - Math.floor(size / 3))];
+      let taken = 0;
+      const pieces = (function* () {
+        for (const piece of sealPieces(key, 'aad', plain)) {
+          taken++;
+          yield piece;
+        }
+      })();
+      const path = join(dir, `f${size}`);
+      await writeSynced(path, pieces, sealedLength(plain));
+      const file = readFileSync(path);
+      expect(file.length).toBe(sealedLength(plain));
+      expect(unseal(key, 'aad', file).equals(Buffer.concat(plain))).toBe(true);
+      expect(taken).toBeGreaterThan(size / (64 * 1024));
+    }
+  });
+
+  it('writes a single buffer', async () => {
+    const path = join(dir, 'one');
+    await writeSynced(path, Buffer.from('hello'));
+    expect(readFileSync(path, 'utf8')).toBe('hello');
   });
 });

@@ -30,20 +30,29 @@ export function seal(key: Buffer, aad: string, plain: Buffer): Buffer {
  */
 const CIPHER_PIECE = 64 * 1024;
 
-/**
- * The same file as seal(), as a list of pieces to write in order: a large message is encrypted piece by piece
- * and written without ever being joined, so it exists once in plain text and once encrypted, not four times.
- */
-export function sealParts(key: Buffer, aad: string, plain: readonly Buffer[]): Buffer[] {
+/** The sealed file's pieces in order, each encrypted only when it is taken: see writeSynced. */
+export function* sealPieces(key: Buffer, aad: string, plain: readonly Buffer[]): Generator<Buffer> {
   const iv = randomPooled(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(aad, 'utf8'));
-  const body: Buffer[] = [];
+  yield MAGIC;
+  yield iv;
   for (const part of plain) {
-    for (let at = 0; at < part.length; at += CIPHER_PIECE) body.push(cipher.update(part.subarray(at, at + CIPHER_PIECE)));
+    for (let at = 0; at < part.length; at += CIPHER_PIECE) yield cipher.update(part.subarray(at, at + CIPHER_PIECE));
   }
   const last = cipher.final();
-  return [MAGIC, iv, ...body, ...(last.length ? [last] : []), cipher.getAuthTag()];
+  if (last.length) yield last;
+  yield cipher.getAuthTag();
+}
+
+/** The size of the file sealPieces() makes of `plain` (GCM adds no padding). */
+export function sealedLength(plain: readonly Buffer[]): number {
+  return plain.reduce((n, p) => n + p.length, MAGIC.length + IV_BYTES + TAG_BYTES);
+}
+
+/** The same file as seal(), as a list of pieces. */
+export function sealParts(key: Buffer, aad: string, plain: readonly Buffer[]): Buffer[] {
+  return [...sealPieces(key, aad, plain)];
 }
 
 /** Throws SealedFileError on a truncated, tampered or foreign file. */
@@ -107,10 +116,17 @@ const fsyncFd = promisify(fsync);
 /**
  * Writes and fsyncs a temporary file. Mode 0600: the content is encrypted, but nobody else has any business
  * reading the queue. Opened with 'w' rather than 'wx' so a stale temporary left by a crash is simply replaced.
+ *
+ * Pieces may be an iterable that makes them as it goes (sealPieces); `length`, their total, then picks the
+ * write path without taking them. A large file takes them about a megabyte at a time, so its encrypted copy
+ * never exists whole: the few pieces alive at once reuse the memory the last batch freed (no fresh pages to
+ * fault in), and the heap does not grow by the message's size and stay grown when the pieces are freed.
  */
-export async function writeSynced(path: string, bytes: Buffer | readonly Buffer[]): Promise<void> {
-  const parts = (Buffer.isBuffer(bytes) ? [bytes] : bytes).filter((p) => p.length > 0);
-  if (parts.reduce((n, p) => n + p.length, 0) > IN_PLACE_MAX) return writeSyncedLarge(path, parts);
+export async function writeSynced(path: string, bytes: Buffer | Iterable<Buffer>, length?: number): Promise<void> {
+  if (Buffer.isBuffer(bytes)) return writeSynced(path, [bytes], bytes.length);
+  const total = length ?? [...bytes].reduce((n, p) => n + p.length, 0);
+  if (total > IN_PLACE_MAX) return writeSyncedLarge(path, bytes);
+  const parts = [...bytes].filter((p) => p.length > 0);
   const fd = openSync(path, 'w', 0o600);
   try {
     for (let pending = parts; pending.length > 0; ) pending = advance(pending, writevSync(fd, pending));
@@ -120,10 +136,25 @@ export async function writeSynced(path: string, bytes: Buffer | readonly Buffer[
   }
 }
 
-async function writeSyncedLarge(path: string, parts: Buffer[]): Promise<void> {
+/** What one writev of a large file takes (one trip to the thread pool per batch, not per piece). */
+const WRITE_BATCH = 1024 * 1024;
+
+async function writeSyncedLarge(path: string, pieces: Iterable<Buffer>): Promise<void> {
   const handle = await open(path, 'w', 0o600);
   try {
-    await writeAll(handle, parts);
+    let batch: Buffer[] = [];
+    let size = 0;
+    for (const piece of pieces) {
+      if (piece.length === 0) continue;
+      batch.push(piece);
+      size += piece.length;
+      if (size >= WRITE_BATCH) {
+        await writeAll(handle, batch);
+        batch = [];
+        size = 0;
+      }
+    }
+    await writeAll(handle, batch);
     await handle.sync();
   } finally {
     await handle.close();

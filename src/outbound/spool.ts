@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ParleyError, isParleyError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
 import { newQueueId, queueIdRe, type QueuedMessage, type ScheduleUpdate, type SpoolMeta } from './queued-message.js';
-import { DirSyncer, replaceDurably, seal, sealParts, syncDir, unseal, unsealInPlace, writeSynced } from './sealed-file.js';
+import { DirSyncer, replaceDurably, seal, sealedLength, sealPieces, syncDir, unseal, unsealInPlace, writeSynced } from './sealed-file.js';
 import { checkEnvelope, decodeRecord, encodeRecord } from './spool-record.js';
 
 export type { DeliveryFailure, NotifyInfo, QueuedMessage, ScheduleUpdate, SettledOutcome, SpoolMeta } from './queued-message.js';
@@ -97,11 +97,17 @@ export class Spool {
     // disk), and decoded back so the index holds exactly what a restart would read, detached from the caller.
     const record = encodeRecord(draft);
     const msg = decodeRecord(id, record);
-    const file = [lengthPrefix(seal(this.key, aad(id, 'meta'), record)), ...sealParts(this.key, aad(id, 'msg'), parts)];
+    const head = lengthPrefix(seal(this.key, aad(id, 'meta'), record));
+    const key = this.key;
+    // The message is encrypted as it is written (a generator), a large one a megabyte at a time.
+    const file = (function* () {
+      yield head;
+      yield* sealPieces(key, aad(id, 'msg'), parts);
+    })();
     const tmp = this.tmpPath(id, 'msg');
     this.writing.add(id);
     try {
-      await writeSynced(tmp, file);
+      await writeSynced(tmp, file, head.length + sealedLength(parts));
       // Synchronous: a rename is a metadata update of microseconds, cheaper than a trip to the thread pool.
       renameSync(tmp, this.path(id, 'msg'));
       await this.dirSync.sync();
