@@ -132,6 +132,13 @@ describe('writeSynced', () => {
     }
   });
 
+  it('counts pieces made as they are taken when no length is given', async () => {
+    const plain = [randomBytes(400_000)];
+    const path = join(dir, 'counted');
+    await writeSynced(path, sealPieces(key, 'aad', plain));
+    expect(unseal(key, 'aad', readFileSync(path)).equals(plain[0]!)).toBe(true);
+  });
+
   it('writes a single buffer', async () => {
     const path = join(dir, 'one');
     await writeSynced(path, Buffer.from('hello'));

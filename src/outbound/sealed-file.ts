@@ -124,9 +124,11 @@ const fsyncFd = promisify(fsync);
  */
 export async function writeSynced(path: string, bytes: Buffer | Iterable<Buffer>, length?: number): Promise<void> {
   if (Buffer.isBuffer(bytes)) return writeSynced(path, [bytes], bytes.length);
-  const total = length ?? [...bytes].reduce((n, p) => n + p.length, 0);
-  if (total > IN_PLACE_MAX) return writeSyncedLarge(path, bytes);
-  const parts = [...bytes].filter((p) => p.length > 0);
+  // Without a length, taken once here to count them (a generator cannot be taken twice).
+  const pieces = length === undefined ? [...bytes] : bytes;
+  const total = length ?? (pieces as Buffer[]).reduce((n, p) => n + p.length, 0);
+  if (total > IN_PLACE_MAX) return writeSyncedLarge(path, pieces);
+  const parts = [...pieces].filter((p) => p.length > 0);
   const fd = openSync(path, 'w', 0o600);
   try {
     for (let pending = parts; pending.length > 0; ) pending = advance(pending, writevSync(fd, pending));
