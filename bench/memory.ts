@@ -8,7 +8,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoad, type Job } from './load.js';
-import { seededRandom } from './messages.js';
+import { seededRandom } from '../test/helpers/seeded-random.js';
 import { Children, dropKeys, forkBenchProcess, provideRedis, spawnParley, tail, type ParleyHandle } from './processes.js';
 import { resetPeak, statusKb } from './proc-stats.js';
 import { median } from './report.js';

@@ -142,14 +142,3 @@ export function messageFactory(size: SizeClass): (spec: MessageSpec) => BuiltMes
   };
 }
 
-/** A seeded generator (mulberry32): the same run seed gives the same message mix, so runs are comparable. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -12,7 +12,7 @@ import type { BaselineMessage } from './baseline-forwarder.js';
 import { summarizeProfiles } from './cpu-profile.js';
 import { Deliveries } from './deliveries.js';
 import { introduceClients, runLoad } from './load.js';
-import { seededRandom } from './messages.js';
+import { seededRandom } from '../test/helpers/seeded-random.js';
 import { USAGE, cellLabel, parseOptions, type Cell, type Options } from './options.js';
 import { Children, dropKeys, forkBenchProcess, provideRedis, spawnParley, stop, tail, type ParleyHandle, type RedisTarget } from './processes.js';
 import { postfixUnavailable, startPostfix, type PostfixHandle } from './postfix.js';

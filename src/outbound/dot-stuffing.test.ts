@@ -1,6 +1,7 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { createTransport } from 'nodemailer';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../test/helpers/seeded-random.js';
+import { SmtpSink } from '../../test/helpers/smtp-sink.js';
 import { dataStreamPrototype, fastDotStuff, useFastDotStuffing, type DataStreamState } from './dot-stuffing.js';
 
 type Transform = typeof fastDotStuff;
@@ -17,21 +18,9 @@ function run(transform: Transform, chunks: Buffer[]) {
   return { bytes: Buffer.concat(out), inByteCount: state.inByteCount, outByteCount: state.outByteCount, lastByte: state.lastByte };
 }
 
-/** A small PRNG so a failure names a seed that reproduces it. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Bytes drawn mostly from the ones the rule is about, split at random points. */
+/** Bytes drawn mostly from the ones the rule is about, split at random points; the seed reproduces a failure. */
 function sample(seed: number): Buffer[] {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const alphabet = [0x0d, 0x0a, 0x2e, 0x61, 0x0d, 0x0a, 0x2e];
   const bytes = Buffer.alloc(Math.floor(rnd() * 200));
   for (let i = 0; i < bytes.length; i++) bytes[i] = alphabet[Math.floor(rnd() * alphabet.length)]!;
@@ -74,39 +63,18 @@ describe('fast dot-stuffing', () => {
     }
   });
 
-  it('is what a pooled nodemailer connection sends', async () => {
-    let data = '';
-    const server = createServer((socket) => {
-      let inData = false;
-      socket.write('220 test ESMTP\r\n');
-      socket.on('data', (chunk: Buffer) => {
-        const text = chunk.toString('latin1');
-        if (inData) {
-          data += text;
-          if (data.endsWith('\r\n.\r\n')) {
-            inData = false;
-            socket.write('250 queued\r\n');
-          }
-          return;
-        }
-        for (const line of text.split('\r\n').filter(Boolean)) {
-          if (/^EHLO/i.test(line)) socket.write('250-test\r\n250 PIPELINING\r\n');
-          else if (/^DATA/i.test(line)) {
-            inData = true;
-            socket.write('354 go on\r\n');
-          } else if (/^QUIT/i.test(line)) socket.end('221 bye\r\n');
-          else socket.write('250 ok\r\n');
-        }
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const transport = createTransport({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, secure: false, ignoreTLS: true, pool: true });
+  it('is what a pooled nodemailer connection sends, and a real SMTP server reads back', async () => {
+    // smtp-server takes the stuffing off again: lines that start with dots, a lone dot (which unstuffed would
+    // end the data early) and a bare LF (which becomes CRLF) arrive as the message means them.
+    const sink = new SmtpSink();
+    const port = await sink.start();
+    const transport = createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true });
     try {
-      await transport.sendMail({ envelope: { from: 'a@x.test', to: ['b@y.test'] }, raw: 'Subject: t\r\n\r\n.one\r\nbare\nlf\r\n..two\r\n' });
-      expect(data).toBe('Subject: t\r\n\r\n..one\r\nbare\r\nlf\r\n...two\r\n.\r\n');
+      await transport.sendMail({ envelope: { from: 'a@x.test', to: ['b@y.test'] }, raw: 'Subject: t\r\n\r\n.one\r\n.\r\nbare\nlf\r\n..two\r\n' });
+      expect(sink.received.map((r) => r.raw.toString('latin1'))).toEqual(['Subject: t\r\n\r\n.one\r\n.\r\nbare\r\nlf\r\n..two\r\n']);
     } finally {
       transport.close();
-      await new Promise((resolve) => server.close(resolve));
+      await sink.stop();
     }
   });
 });
