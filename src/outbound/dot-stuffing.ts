@@ -49,7 +49,7 @@ export function fastDotStuff(this: DataStreamState, input: Buffer | string, _enc
   const chunk = typeof input === 'string' ? Buffer.from(input) : input;
   this.inByteCount += chunk.length;
   // Each position has one predecessor, so at most one of the rule's three cases applies to it.
-  let inserts: [at: number, bytes: Buffer][] = [];
+  const inserts: [at: number, bytes: Buffer][] = [];
   const first = insertAt(chunk, 0, this.lastByte);
   // A LF at 0 is the LF loop's.
   if (first && chunk[0] !== LF) inserts.push([0, first]);
@@ -66,7 +66,7 @@ export function fastDotStuff(this: DataStreamState, input: Buffer | string, _enc
     bareCr = true;
   }
   // Bare CRs are rare: only then are the two loops' positions interleaved.
-  if (bareCr) inserts = inserts.sort((a, b) => a[0] - b[0]);
+  if (bareCr) inserts.sort((a, b) => a[0] - b[0]);
   if (inserts.length === 0) {
     this.outByteCount += chunk.length;
     this.push(chunk);

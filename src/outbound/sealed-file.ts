@@ -20,7 +20,7 @@ export class SealedFileError extends Error {
 }
 
 export function seal(key: Buffer, aad: string, plain: Buffer): Buffer {
-  return Buffer.concat(sealParts(key, aad, [plain]));
+  return Buffer.concat([...sealPieces(key, aad, [plain])]);
 }
 
 /**
@@ -50,14 +50,9 @@ export function sealedLength(plain: readonly Buffer[]): number {
   return plain.reduce((n, p) => n + p.length, MAGIC.length + IV_BYTES + TAG_BYTES);
 }
 
-/** The same file as seal(), as a list of pieces. */
-export function sealParts(key: Buffer, aad: string, plain: readonly Buffer[]): Buffer[] {
-  return [...sealPieces(key, aad, plain)];
-}
-
-/** Throws SealedFileError on a truncated, tampered or foreign file. */
+/** Throws SealedFileError on a truncated, tampered or foreign file. `sealed` is left as it is. */
 export function unseal(key: Buffer, aad: string, sealed: Buffer): Buffer {
-  return openSealed(key, aad, sealed, false);
+  return unsealInPlace(key, aad, Buffer.from(sealed));
 }
 
 /**
@@ -66,10 +61,6 @@ export function unseal(key: Buffer, aad: string, sealed: Buffer): Buffer {
  * as one just read from a file: `sealed` is consumed, garbled if authentication fails.
  */
 export function unsealInPlace(key: Buffer, aad: string, sealed: Buffer): Buffer {
-  return openSealed(key, aad, sealed, true);
-}
-
-function openSealed(key: Buffer, aad: string, sealed: Buffer, inPlace: boolean): Buffer {
   if (sealed.length < MAGIC.length + IV_BYTES + TAG_BYTES || !sealed.subarray(0, MAGIC.length).equals(MAGIC)) {
     throw new SealedFileError('not a sealed spool file or truncated');
   }
@@ -81,12 +72,6 @@ function openSealed(key: Buffer, aad: string, sealed: Buffer, inPlace: boolean):
     const decipher = createDecipheriv('aes-256-gcm', key, iv);
     decipher.setAAD(Buffer.from(aad, 'utf8'));
     decipher.setAuthTag(tag);
-    if (!inPlace) {
-      const plain = decipher.update(sealed.subarray(start, end));
-      const last = decipher.final();
-      // GCM is a stream mode: final() has nothing left, and joining would copy a large message for nothing.
-      return last.length ? Buffer.concat([plain, last]) : plain;
-    }
     let to = start;
     for (let at = start; at < end; at += CIPHER_PIECE) {
       const next = Math.min(at + CIPHER_PIECE, end);
