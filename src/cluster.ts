@@ -8,6 +8,7 @@ import type { Config } from './config/schema.js';
 import { resolveSecrets } from './config/secrets.js';
 import type { GreetPassShare } from './inbound/limits/greet-pass.js';
 import type { Logger } from './observability/logger.js';
+import { isJournalFile } from './outbound/spool-journal.js';
 
 const METRICS_REQUEST = 'parley:metrics';
 const METRICS_REPLY = 'parley:metrics:reply';
@@ -145,10 +146,12 @@ function adoptOrphanSpools(config: Config, count: number, logger: Logger): void 
   }
   for (const dir of dirs) {
     const target = spoolDir(config, Number(dir.slice(1)) % count);
-    const files = readdirSync(join(root, dir)).filter((f) => /\.(msg|meta)$/.test(f));
+    const names = readdirSync(join(root, dir));
+    const files = names.filter((f) => /\.(msg|meta)$/.test(f));
     mkdirSync(target, { recursive: true, mode: 0o700 });
-    const ordered = [...files.filter((f) => f.endsWith('.msg')), ...files.filter((f) => f.endsWith('.meta'))];
+    // Journal segments have names unique across workers; the adopting worker moves their messages to files when it opens.
+    const ordered = [...names.filter(isJournalFile), ...files.filter((f) => f.endsWith('.msg')), ...files.filter((f) => f.endsWith('.meta'))];
     for (const f of ordered) renameSync(join(root, dir, f), join(target, f));
-    if (files.length > 0) logger.info({ from: dir, to: target, messages: files.length / 2 }, 'adopted the spool of a worker that no longer runs');
+    if (ordered.length > 0) logger.info({ from: dir, to: target, files: ordered.length }, 'adopted the spool of a worker that no longer runs');
   }
 }

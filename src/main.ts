@@ -235,6 +235,8 @@ export async function startParley(config: Config, logger: Logger, options: Start
         await smtp.close();
         await api.close();
         await worker.stop();
+        // Removal records still in memory are written, so a restart does not deliver those messages again.
+        spool.close();
         await stopPurge();
         stopStoreWatch();
         await transport.close();

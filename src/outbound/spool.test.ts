@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { isParleyError } from '../domain/errors.js';
 import { tempDir, testLogger } from '../../test/helpers/env.js';
-import { newQueueId, Spool, type SpoolMeta } from './spool.js';
+import { newQueueId, Spool, type SpoolMeta, type SpoolOptions } from './spool.js';
 
 const key = randomBytes(32);
 const realTo = 'jiwoo.kim@personal-mail.example';
@@ -21,12 +21,27 @@ function meta(overrides: Partial<SpoolMeta> = {}): SpoolMeta {
   };
 }
 
-async function openSpool(dir: string, now?: () => number): Promise<Spool> {
-  return Spool.open(dir, key, testLogger(), now ? { now } : {});
+/** The two ways a message is stored: small ones in the shared journal, large ones (or all, with it off) in files. */
+const STORAGE = [
+  { storage: 'the journal', options: {} },
+  { storage: 'files of their own', options: { journalMaxBytes: 0 } },
+] as const;
+
+let options: SpoolOptions = FILES_ONLY();
+
+function FILES_ONLY(): SpoolOptions {
+  return { journalMaxBytes: 0 };
 }
 
+async function openSpool(dir: string, now?: () => number): Promise<Spool> {
+  return Spool.open(dir, key, testLogger(), { ...options, ...(now ? { now } : {}) });
+}
+
+/** What is in the spool directory, journal segments left out (the current one stays while the spool runs). */
 function files(dir: string): string[] {
-  return readdirSync(dir).filter((f) => f !== 'tmp' && f !== 'key-check').sort();
+  return readdirSync(dir)
+    .filter((f) => f !== 'tmp' && f !== 'key-check' && !f.startsWith('journal-'))
+    .sort();
 }
 
 async function expectUnavailable(promise: Promise<unknown>, reason: RegExp): Promise<void> {
@@ -39,7 +54,11 @@ async function expectUnavailable(promise: Promise<unknown>, reason: RegExp): Pro
   expect((err as Error).message).toMatch(reason);
 }
 
-describe('spool', () => {
+describe.each(STORAGE)('spool, messages in $storage', ({ options: stored }) => {
+  beforeEach(() => {
+    options = stored;
+  });
+
   it('when a message is enqueued, then it is listed, due at once, and reads back byte for byte', async () => {
     const spool = await openSpool(tempDir(), () => 1000);
     const msg = await spool.enqueue(raw, meta());
@@ -55,7 +74,8 @@ describe('spool', () => {
     const dir = tempDir();
     const spool = await openSpool(dir);
     await spool.enqueue(raw, meta());
-    const dump = files(dir)
+    const dump = readdirSync(dir)
+      .filter((f) => f !== 'tmp')
       .map((f) => readFileSync(join(dir, f)).toString('latin1'))
       .join('');
     expect(dump.length).toBeGreaterThan(raw.length);
@@ -82,6 +102,8 @@ describe('spool', () => {
     const msg = await spool.enqueue(raw, meta());
     await spool.remove(msg.id);
     expect(files(dir)).toEqual([]);
+    // A clean stop writes what the journal still holds in memory (see the journal tests for a crash).
+    spool.close();
     expect((await openSpool(dir)).depth()).toBe(0);
   });
 
@@ -99,6 +121,39 @@ describe('spool', () => {
     expect(await second.read(b.id)).toEqual(raw);
     await second.remove(b.id);
     expect(files(dir)).toEqual([]);
+  });
+
+  it('when the spool is opened with another key, then it refuses to start instead of setting the queue aside', async () => {
+    const dir = tempDir();
+    const msg = await (await openSpool(dir)).enqueue(raw, meta());
+    await expectUnavailable(Spool.open(dir, randomBytes(32), testLogger()), /key does not match/);
+    expect(files(dir)).toEqual(options.journalMaxBytes === 0 ? [`${msg.id}.msg`] : []);
+    expect(await openSpool(dir).then((s) => s.get(msg.id))).toMatchObject({ to: realTo });
+  });
+
+  it('when the spool directory disappears under a running spool, then enqueue throws spool_unavailable', async () => {
+    const parent = tempDir();
+    const dir = join(parent, 'spool');
+    const spool = await openSpool(dir);
+    rmSync(dir, { recursive: true });
+    writeFileSync(dir, 'now a file');
+    await expectUnavailable(spool.enqueue(raw, meta()), /ENOTDIR|ENOENT/);
+  });
+
+  it('when the envelope has two recipients or header-breaking characters, then enqueue refuses it', async () => {
+    const spool = await openSpool(tempDir());
+    for (const to of ['a@x.example,b@y.example', 'a@x.example\r\nRCPT TO:<b@y.example>', '<a@x.example>', 'no-at-sign']) {
+      await expect(spool.enqueue(raw, meta({ to }))).rejects.toThrow(TypeError);
+    }
+    await expect(spool.enqueue(raw, meta({ from: 'x@y.example>' }))).rejects.toThrow(TypeError);
+    const msg = await spool.enqueue(raw, meta());
+    await expect(spool.enqueue(raw, meta({ id: msg.id }))).rejects.toThrow(TypeError);
+  });
+});
+
+describe('spool, messages in files of their own', () => {
+  beforeEach(() => {
+    options = FILES_ONLY();
   });
 
   it('when a message file is tampered with, then reading it returns null and it is set aside as *.corrupt', async () => {
@@ -149,13 +204,6 @@ describe('spool', () => {
     expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
   });
 
-  it('when the spool is opened with another key, then it refuses to start instead of setting the queue aside', async () => {
-    const dir = tempDir();
-    const msg = await (await openSpool(dir)).enqueue(raw, meta());
-    await expectUnavailable(Spool.open(dir, randomBytes(32), testLogger()), /key does not match/);
-    expect(files(dir)).toEqual([`${msg.id}.msg`]);
-  });
-
   it('when the disk is full during an enqueue, then it throws spool_unavailable and leaves no file of the message behind', async () => {
     const dir = tempDir();
     const spool = await openSpool(dir);
@@ -176,22 +224,4 @@ describe('spool', () => {
     await expectUnavailable(Spool.open(join(file, 'spool'), key, testLogger()), /ENOTDIR|EEXIST/);
   });
 
-  it('when the spool directory disappears under a running spool, then enqueue throws spool_unavailable', async () => {
-    const parent = tempDir();
-    const dir = join(parent, 'spool');
-    const spool = await openSpool(dir);
-    rmSync(dir, { recursive: true });
-    writeFileSync(dir, 'now a file');
-    await expectUnavailable(spool.enqueue(raw, meta()), /ENOTDIR|ENOENT/);
-  });
-
-  it('when the envelope has two recipients or header-breaking characters, then enqueue refuses it', async () => {
-    const spool = await openSpool(tempDir());
-    for (const to of ['a@x.example,b@y.example', 'a@x.example\r\nRCPT TO:<b@y.example>', '<a@x.example>', 'no-at-sign']) {
-      await expect(spool.enqueue(raw, meta({ to }))).rejects.toThrow(TypeError);
-    }
-    await expect(spool.enqueue(raw, meta({ from: 'x@y.example>' }))).rejects.toThrow(TypeError);
-    const msg = await spool.enqueue(raw, meta());
-    await expect(spool.enqueue(raw, meta({ id: msg.id }))).rejects.toThrow(TypeError);
-  });
 });

@@ -1,10 +1,11 @@
-import { renameSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { mkdir, open as openFile, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ParleyError, isParleyError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
 import { newQueueId, queueIdRe, type QueuedMessage, type ScheduleUpdate, type SpoolMeta } from './queued-message.js';
 import { DirSyncer, replaceDurably, seal, sealedLength, sealPieces, syncDir, unseal, unsealInPlace, writeSynced } from './sealed-file.js';
+import { readRecord, scanJournal, SpoolJournal } from './spool-journal.js';
 import { checkEnvelope, decodeRecord, encodeRecord } from './spool-record.js';
 
 export type { DeliveryFailure, NotifyInfo, QueuedMessage, ScheduleUpdate, SettledOutcome, SpoolMeta } from './queued-message.js';
@@ -12,6 +13,10 @@ export { newQueueId } from './queued-message.js';
 
 export interface SpoolOptions {
   now?: () => number;
+  /** Messages up to this size (bytes) go to the journal, larger ones to files of their own; 0 turns the journal off. */
+  journalMaxBytes?: number;
+  /** Size past which the journal starts a new segment file (SEGMENT_BYTES). */
+  journalSegmentBytes?: number;
 }
 
 const fileRe = /^([a-z2-7]{16,26})\.(msg|meta)$/;
@@ -19,12 +24,14 @@ const fileRe = /^([a-z2-7]{16,26})\.(msg|meta)$/;
 /**
  * The durable, encrypted outbound queue of one node: the source of truth for accepted mail.
  *
- * Each message is ONE file, `<id>.msg`: its sealed metadata (envelope, initial retry state) followed by its
- * sealed bytes, written to tmp/, fsynced and renamed into place — so an accepted message costs one file fsync
- * (plus a share of a group-committed directory fsync), and a file in place is always a whole message. Retry
- * state changes go to a small `<id>.meta` beside it that overrides the initial state. Removal unlinks the
- * message first, so a crash can leave an orphan `.meta` (deleted on open) but never a message without state.
- * The in-memory index is rebuilt from the files on open.
+ * A message up to journalMaxBytes is appended to the journal (spool-journal.ts): many messages accepted at
+ * once share one fdatasync. A larger one, and any message whose first attempt did not settle it, is ONE
+ * file, `<id>.msg`: its sealed metadata (envelope, initial retry state) followed by its sealed bytes, written
+ * to tmp/, fsynced and renamed into place, so a file in place is always a whole message. A journal record
+ * holds the same bytes as that file. Retry state changes go to a small `<id>.meta` beside the file that
+ * overrides the initial state. Removal unlinks the message first, so a crash can leave an orphan `.meta`
+ * (deleted on open) but never a message without state. On open, the messages still in the journal are
+ * moved to files and the journal deleted; the in-memory index is rebuilt from the files.
  *
  * Not safe for two processes on one directory: each node owns its spool. Per message, the caller serializes
  * operations (the delivery worker never runs two for one id).
@@ -45,21 +52,29 @@ export class Spool {
   private readonly withState = new Set<string>();
   private readonly tmpDir: string;
   private readonly dirSync: DirSyncer;
+  private readonly journal: SpoolJournal | undefined;
+  /** Moves from the journal to files in progress, so a retry and the stale sweep never write one twice. */
+  private readonly moving = new Map<string, Promise<void>>();
+  private sweeper: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly dir: string,
     private readonly key: Buffer,
     private readonly logger: Logger,
     private readonly now: () => number,
+    private readonly journalMax: number,
+    segmentBytes?: number,
   ) {
     this.tmpDir = join(dir, 'tmp');
-    this.dirSync = new DirSyncer(dir, (err) => logger.warn({ err }, 'spool: directory fsync after removals failed; a crash could deliver them again'));
+    const lazyError = (err: unknown) => logger.warn({ err }, 'spool: a lazy fsync after removals failed; a crash could deliver them again');
+    this.dirSync = new DirSyncer(dir, lazyError);
+    this.journal = journalMax > 0 ? new SpoolJournal(dir, this.dirSync, lazyError, now, segmentBytes) : undefined;
   }
 
   /** Opens (creating if needed) the spool and recovers every message on disk, in-flight ones included. */
   static async open(dir: string, key: Buffer, logger: Logger, options: SpoolOptions = {}): Promise<Spool> {
     if (key.length !== 32) throw new TypeError('spool key must be 32 bytes (AES-256-GCM)');
-    const spool = new Spool(dir, key, logger, options.now ?? Date.now);
+    const spool = new Spool(dir, key, logger, options.now ?? Date.now, options.journalMaxBytes ?? JOURNAL_MAX, options.journalSegmentBytes);
     try {
       // 0700: the files are encrypted, but their names, sizes and times still describe the traffic.
       await mkdir(spool.tmpDir, { recursive: true, mode: 0o700 });
@@ -68,7 +83,17 @@ export class Spool {
     } catch (err) {
       throw isParleyError(err) ? err : unavailable('cannot open the spool', err);
     }
+    if (spool.journal) {
+      spool.sweeper = setInterval(() => void spool.sweepJournal(), STALE_SWEEP_MS);
+      spool.sweeper.unref();
+    }
     return spool;
+  }
+
+  /** Writes what the journal still holds in memory (removal records), stops its timers and closes its files. */
+  close(): void {
+    clearInterval(this.sweeper);
+    this.journal?.close();
   }
 
   /**
@@ -104,17 +129,11 @@ export class Spool {
       yield head;
       yield* sealPieces(key, aad(id, 'msg'), parts);
     })();
-    const tmp = this.tmpPath(id, 'msg');
+    const length = head.length + sealedLength(parts);
     this.writing.add(id);
     try {
-      await writeSynced(tmp, file, head.length + sealedLength(parts));
-      // Synchronous: a rename is a metadata update of microseconds, cheaper than a trip to the thread pool.
-      renameSync(tmp, this.path(id, 'msg'));
-      await this.dirSync.sync();
-    } catch (err) {
-      // No 250 will be given, so nothing of this message may remain to be delivered behind the client's back.
-      await Promise.all([tmp, this.path(id, 'msg')].map((p) => rm(p, { force: true }).catch(() => undefined)));
-      throw unavailable('cannot write to the spool', err);
+      if (this.journal && draft.bytes! <= this.journalMax) await this.appendToJournal(id, file, length);
+      else await this.writeFile(id, file, length);
     } finally {
       this.writing.delete(id);
     }
@@ -123,6 +142,36 @@ export class Spool {
     for (const listener of this.enqueueListeners) listener(id);
     this.logger.debug({ msgId: id, bytes: draft.bytes }, 'spooled');
     return msg;
+  }
+
+  private async appendToJournal(id: string, file: Iterable<Buffer>, length: number): Promise<void> {
+    const journal = this.journal!;
+    try {
+      journal.append(id, file, length);
+    } catch (err) {
+      throw unavailable('cannot write to the spool', err);
+    }
+    try {
+      await journal.durable(id);
+    } catch (err) {
+      // No 250 will be given: the removal record keeps a later start from delivering it behind the client's back.
+      journal.forget(id);
+      throw unavailable('cannot write to the spool', err);
+    }
+  }
+
+  private async writeFile(id: string, file: Iterable<Buffer>, length: number): Promise<void> {
+    const tmp = this.tmpPath(id, 'msg');
+    try {
+      await writeSynced(tmp, file, length);
+      // Synchronous: a rename is a metadata update of microseconds, cheaper than a trip to the thread pool.
+      renameSync(tmp, this.path(id, 'msg'));
+      await this.dirSync.sync();
+    } catch (err) {
+      // No 250 will be given, so nothing of this message may remain to be delivered behind the client's back.
+      await Promise.all([tmp, this.path(id, 'msg')].map((p) => rm(p, { force: true }).catch(() => undefined)));
+      throw unavailable('cannot write to the spool', err);
+    }
   }
 
   /** Called with each id once its message is durably queued (the delivery worker starts on it at once). */
@@ -153,7 +202,7 @@ export class Spool {
     if (fresh) return fresh;
     let sealed: Buffer;
     try {
-      sealed = await readFile(this.path(id, 'msg'));
+      sealed = this.journal?.has(id) ? this.journal.read(id) : await readFile(this.path(id, 'msg'));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw unavailable('cannot read from the spool', err);
       await this.quarantine(id, 'message file missing');
@@ -173,6 +222,8 @@ export class Spool {
     const current = this.index.get(id);
     if (!current) throw new Error(`spool: no queued message ${id}`);
     const next: QueuedMessage = Object.freeze({ ...current, ...update });
+    // Retry state lives beside a file of its own: a message that waits for a retry must not keep a segment alive.
+    await this.moveToFile(id);
     // Before the write: if it half succeeds, removal still looks for the file.
     this.withState.add(id);
     try {
@@ -194,6 +245,11 @@ export class Spool {
    */
   async remove(id: string): Promise<void> {
     this.takeFresh(id);
+    if (this.journal?.has(id)) {
+      this.journal.forget(id);
+      this.index.delete(id);
+      return;
+    }
     try {
       // Not synchronous like the rename in enqueue: freeing a file's blocks waits on the journal, which a busy
       // spool commits hundreds of times a second, and that stalled the event loop for 0.2 ms per message.
@@ -284,7 +340,76 @@ export class Spool {
       await unlink(this.path(id, 'meta')).catch(ignoreMissing);
     }
     if (msgs.size > 0 || metas.size > 0) await syncDir(this.dir);
+    if (this.journal) await this.recoverJournal();
     this.logger.info({ depth: this.index.size }, 'spool recovered');
+  }
+
+  /**
+   * Messages left in the journal by an earlier run each get a file of its own, then the old segments are
+   * deleted: a running spool only ever appends to segments it started. Checked on every open, so a spool
+   * whose journal was turned off still delivers what an earlier run journalled.
+   */
+  private async recoverJournal(): Promise<void> {
+    const { records, files } = scanJournal(this.dir);
+    for (const record of records) {
+      // A file wins: the message was moved out and the crash came before its removal record was written.
+      if (this.index.has(record.id)) continue;
+      const payload = readRecord(record);
+      let state: QueuedMessage;
+      try {
+        state = decodeRecord(record.id, unseal(this.key, aad(record.id, 'meta'), metaOf(payload)));
+      } catch (err) {
+        await writeSynced(`${this.path(record.id, 'msg')}.corrupt`, payload);
+        this.logger.error({ msgId: record.id, reason: (err as Error).message }, 'spool: corrupt journal record set aside as *.corrupt');
+        continue;
+      }
+      await writeSynced(this.tmpPath(record.id, 'msg'), payload);
+      renameSync(this.tmpPath(record.id, 'msg'), this.path(record.id, 'msg'));
+      this.index.set(record.id, state);
+    }
+    if (files.length === 0) return;
+    // The files must be durable before the segments that held them go.
+    await syncDir(this.dir);
+    for (const name of files) await unlink(join(this.dir, name));
+    await syncDir(this.dir);
+    this.logger.info({ segments: files.length, messages: records.length }, 'spool: journal of an earlier run moved to files');
+  }
+
+  /** A journalled message gets a file of its own: before its retry state is written, or when its segment is old. */
+  private moveToFile(id: string): Promise<void> {
+    if (!this.journal?.has(id)) return Promise.resolve();
+    let move = this.moving.get(id);
+    if (!move) {
+      move = this.writeOut(id).finally(() => this.moving.delete(id));
+      this.moving.set(id, move);
+    }
+    return move;
+  }
+
+  private async writeOut(id: string): Promise<void> {
+    const journal = this.journal!;
+    const tmp = this.tmpPath(id, 'msg');
+    try {
+      await writeSynced(tmp, journal.read(id));
+      renameSync(tmp, this.path(id, 'msg'));
+      await this.dirSync.sync();
+    } catch (err) {
+      await rm(tmp, { force: true }).catch(() => undefined);
+      throw unavailable('cannot move a message out of the journal', err);
+    }
+    if (journal.has(id)) journal.forget(id);
+    // Removed while it was written out: the file must not bring it back.
+    else await unlink(this.path(id, 'msg')).catch(ignoreMissing);
+  }
+
+  /** Messages whose first attempt outlasts STALE_AFTER_MS move to files, so their old segment can be deleted. Every STALE_SWEEP_MS. */
+  async sweepJournal(): Promise<void> {
+    const stale = this.journal?.stale(STALE_AFTER_MS) ?? [];
+    await Promise.all(
+      stale.map((id) =>
+        this.moveToFile(id).catch((err: unknown) => this.logger.warn({ msgId: id, err }, 'spool: could not move a message out of an old journal segment; trying again later')),
+      ),
+    );
   }
 
   /** The sealed metadata at the head of a message file, read without reading the (maybe large) message. */
@@ -308,6 +433,14 @@ export class Spool {
     this.index.delete(id);
     this.takeFresh(id);
     this.withState.delete(id);
+    if (this.journal?.has(id)) {
+      try {
+        writeFileSync(`${this.path(id, 'msg')}.corrupt`, this.journal.read(id), { mode: 0o600 });
+      } catch (err) {
+        this.logger.warn({ msgId: id, err }, 'spool: could not copy a corrupt journal record aside');
+      }
+      this.journal.forget(id);
+    }
     for (const kind of ['meta', 'msg'] as const) {
       await rename(this.path(id, kind), `${this.path(id, kind)}.corrupt`).catch(ignoreMissing);
     }
@@ -325,6 +458,11 @@ export class Spool {
 }
 
 const KEY_CHECK_AAD = 'parley-spool\0key-check';
+/** Journalled, like ordinary mail; larger messages get files (their own fsync is a small share of their cost). */
+const JOURNAL_MAX = 256 * 1024;
+const STALE_SWEEP_MS = 10_000;
+/** First attempts normally settle within seconds; one that takes longer must not hold a segment on disk. */
+const STALE_AFTER_MS = 60_000;
 const REMOVAL_SYNC_MS = 1000;
 /** Messages kept in memory for their first attempt: ordinary mail, not attachments (see `fresh`). */
 const FRESH_MAX_MESSAGE = 256 * 1024;
@@ -338,12 +476,17 @@ function lengthPrefix(sealedMeta: Buffer): Buffer {
   return Buffer.concat([head, sealedMeta]);
 }
 
+/** The sealed metadata at the head of a message file (or journal record). */
+function metaOf(file: Buffer): Buffer {
+  if (file.length < 4) throw new Error('message record truncated');
+  const length = file.readUInt32BE(0);
+  if (length > MAX_META_BYTES || file.length < 4 + length) throw new Error('message record header is corrupt');
+  return file.subarray(4, 4 + length);
+}
+
 /** The sealed message bytes after the length-prefixed metadata. */
 function afterMeta(file: Buffer): Buffer {
-  if (file.length < 4) throw new Error('message file truncated');
-  const length = file.readUInt32BE(0);
-  if (length > MAX_META_BYTES || file.length < 4 + length) throw new Error('message file header is corrupt');
-  return file.subarray(4 + length);
+  return file.subarray(4 + metaOf(file).length);
 }
 
 function aad(id: string, kind: 'msg' | 'meta'): string {

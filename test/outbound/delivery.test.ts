@@ -235,7 +235,8 @@ describe('delivery worker over real SMTP', () => {
   it('when a spooled file is corrupt, then it is set aside and the worker goes on delivering the others', async () => {
     const sink = await startSink();
     const dir = join(tempDir(), 'spool');
-    const writer = await Spool.open(dir, key, testLogger());
+    // Files of their own, to corrupt one (spool-journal.test.ts does the same to a journal record).
+    const writer = await Spool.open(dir, key, testLogger(), { journalMaxBytes: 0 });
     const bad = await writer.enqueue(message(realRecipient, 'bad'), metaFor());
     await writer.enqueue(message(realRecipient, 'good'), metaFor());
     const path = join(dir, `${bad.id}.msg`);

@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir, testLogger } from '../../test/helpers/env.js';
+import { Spool, type SpoolMeta, type SpoolOptions } from './spool.js';
+
+const key = randomBytes(32);
+const realTo = 'minseo.park@personal-mail.example';
+
+function meta(): SpoolMeta {
+  return { from: '', to: realTo, notify: null, context: { pairId: 'p1' } };
+}
+
+function message(n: number, size = 2000): Buffer {
+  const head = `Subject: order ${n}\r\n\r\n`;
+  return Buffer.from(head + 'x'.repeat(Math.max(0, size - head.length - 2)) + '\r\n');
+}
+
+function open(dir: string, options: SpoolOptions = {}): Promise<Spool> {
+  return Spool.open(dir, key, testLogger(), options);
+}
+
+const segments = (dir: string) => readdirSync(dir).filter((f) => f.startsWith('journal-'));
+const messageFiles = (dir: string) => readdirSync(dir).filter((f) => /\.msg$/.test(f));
+
+/** A second spool opened on the directory while the first still runs: only what is on disk carries over, as after a crash. */
+describe('spool journal', () => {
+  it('when 50 messages are enqueued at once, then they share one segment, and a spool opened after a crash moves each to a file and deletes the segment', async () => {
+    const dir = tempDir();
+    const first = await open(dir);
+    const queued = await Promise.all(Array.from({ length: 50 }, (_, i) => first.enqueue(message(i), meta())));
+    expect(segments(dir)).toHaveLength(1);
+    expect(messageFiles(dir)).toEqual([]);
+    // Served from the segment, not from the copy kept for the first attempt (taken by the first read).
+    expect(await first.read(queued[7]!.id)).toEqual(message(7));
+    expect(await first.read(queued[7]!.id)).toEqual(message(7));
+
+    const second = await open(dir);
+    expect(second.depth()).toBe(50);
+    expect(segments(dir)).toEqual([]);
+    expect(messageFiles(dir).sort()).toEqual(queued.map((m) => `${m.id}.msg`).sort());
+    for (const [i, m] of queued.entries()) expect(await second.read(m.id)).toEqual(message(i));
+  });
+
+  it('when a message is removed and the process dies right after, then a spool opened on the directory does not deliver it again', async () => {
+    const dir = tempDir();
+    const first = await open(dir);
+    const gone = await first.enqueue(message(1), meta());
+    const kept = await first.enqueue(message(2), meta());
+    await first.remove(gone.id);
+    const second = await open(dir);
+    expect(second.list().map((m) => m.id)).toEqual([kept.id]);
+  });
+
+  it('when a crash cut the last record of a segment short, then the messages before it are recovered and the cut one is not', async () => {
+    const dir = tempDir();
+    const first = await open(dir);
+    const a = await first.enqueue(message(1), meta());
+    const b = await first.enqueue(message(2), meta());
+    await first.enqueue(message(3), meta());
+    const [segment] = segments(dir);
+    const path = join(dir, segment!);
+    truncateSync(path, readFileSync(path).length - 700);
+    const second = await open(dir);
+    expect(second.list().map((m) => m.id).sort()).toEqual([a.id, b.id].sort());
+    expect(await second.read(b.id)).toEqual(message(2));
+  });
+
+  it('when a journal record is tampered with, then reading it returns null, it is set aside as *.msg.corrupt and the next message still reads', async () => {
+    const dir = tempDir();
+    const spool = await open(dir);
+    const bad = await spool.enqueue(message(1), meta());
+    const good = await spool.enqueue(message(2), meta());
+    // Taken once: the bytes kept in memory for the first attempt are gone, later reads go to the segment.
+    await spool.read(bad.id);
+    const path = join(dir, segments(dir)[0]!);
+    const bytes = readFileSync(path);
+    bytes[1000]! ^= 0x01;
+    writeFileSync(path, bytes);
+    expect(await spool.read(bad.id)).toBeNull();
+    expect(spool.get(bad.id)).toBeUndefined();
+    expect(existsSync(join(dir, `${bad.id}.msg.corrupt`))).toBe(true);
+    expect(await spool.read(good.id)).toEqual(message(2));
+  });
+
+  it('when the state of a journal record was tampered with before a restart, then opening sets it aside and keeps the rest', async () => {
+    const dir = tempDir();
+    const first = await open(dir);
+    const bad = await first.enqueue(message(1), meta());
+    const good = await first.enqueue(message(2), meta());
+    const path = join(dir, segments(dir)[0]!);
+    const bytes = readFileSync(path);
+    // Inside the first record's sealed metadata: its header (12 bytes), id (24) and length prefix (4) come first.
+    bytes[12 + 24 + 4 + 30]! ^= 0x01;
+    writeFileSync(path, bytes);
+    const second = await open(dir);
+    expect(second.list().map((m) => m.id)).toEqual([good.id]);
+    expect(existsSync(join(dir, `${bad.id}.msg.corrupt`))).toBe(true);
+    expect(segments(dir)).toEqual([]);
+  });
+
+  it('when a message is deferred, then it moves to a file with its state, and its old segment is deleted once nothing in it waits', async () => {
+    const dir = tempDir();
+    // One message per segment: each append past the first byte starts a new one.
+    const spool = await open(dir, { journalSegmentBytes: 1 });
+    const a = await spool.enqueue(message(1), meta());
+    await spool.enqueue(message(2), meta());
+    expect(segments(dir)).toHaveLength(2);
+    await spool.reschedule(a.id, { attempts: 1, nextAttemptAt: 5000, lastError: '451 4.3.0 later' });
+    expect(readdirSync(dir).filter((f) => f.startsWith(a.id)).sort()).toEqual([`${a.id}.meta`, `${a.id}.msg`]);
+    await expect.poll(() => segments(dir).length).toBe(1);
+    expect(await spool.read(a.id)).toEqual(message(1));
+    await spool.remove(a.id);
+    expect(readdirSync(dir).filter((f) => f.startsWith(a.id))).toEqual([]);
+  });
+
+  it('when a first attempt outlasts a minute, then the sweep moves the message to a file and deletes its old segment', async () => {
+    const dir = tempDir();
+    let now = 1_000_000;
+    const spool = await open(dir, { journalSegmentBytes: 1, now: () => now });
+    const slow = await spool.enqueue(message(1), meta());
+    await spool.enqueue(message(2), meta());
+    await spool.sweepJournal();
+    expect(messageFiles(dir)).toEqual([]);
+    now += 61_000;
+    await spool.sweepJournal();
+    expect(messageFiles(dir)).toEqual([`${slow.id}.msg`]);
+    await expect.poll(() => segments(dir).length).toBe(1);
+    expect(await spool.read(slow.id)).toEqual(message(1));
+  });
+
+  it('when a message is removed while the sweep writes it out, then no file of it is left and a reopened spool does not know it', async () => {
+    const dir = tempDir();
+    let now = 1_000_000;
+    const spool = await open(dir, { journalSegmentBytes: 1, now: () => now });
+    const racing = await spool.enqueue(message(1), meta());
+    await spool.enqueue(message(2), meta());
+    now += 61_000;
+    const sweep = spool.sweepJournal();
+    await spool.remove(racing.id);
+    await sweep;
+    expect(messageFiles(dir)).toEqual([]);
+    expect((await open(dir)).get(racing.id)).toBeUndefined();
+  });
+
+  it('when a message is larger than journalMaxBytes, then it gets a file of its own', async () => {
+    const dir = tempDir();
+    const spool = await open(dir, { journalMaxBytes: 4096 });
+    const small = await spool.enqueue(message(1, 4000), meta());
+    const large = await spool.enqueue(message(2, 5000), meta());
+    expect(messageFiles(dir)).toEqual([`${large.id}.msg`]);
+    expect(spool.get(small.id)).toBeDefined();
+    expect(await open(dir).then((s) => s.read(large.id))).toEqual(message(2, 5000));
+  });
+});
