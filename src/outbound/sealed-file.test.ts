@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { DirSyncer, seal, sealedLength, SealedFileError, sealPieces, syncDir, unseal, unsealInPlace, writeSynced } from './sealed-file.js';
+import { GroupSync, seal, sealedLength, SealedFileError, sealPieces, syncDir, unseal, unsealInPlace, writeSynced } from './sealed-file.js';
 
-describe('DirSyncer', () => {
+describe('GroupSync', () => {
   let dir: string;
   let synced: number;
-  let syncer: DirSyncer;
+  let syncer: GroupSync;
   // The real fsync, counted.
   const counting = async (d: string) => {
     synced++;
@@ -18,7 +18,7 @@ describe('DirSyncer', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'dirsync-'));
     synced = 0;
-    syncer = new DirSyncer(dir, (err) => {
+    syncer = new GroupSync(dir, (err) => {
       throw err;
     }, counting);
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });

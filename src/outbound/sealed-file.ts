@@ -181,11 +181,12 @@ export async function syncDir(dir: string): Promise<void> {
 }
 
 /**
- * Group commit for directory fsyncs: many messages renamed into the spool while one fsync runs are all made
- * durable by the next one. A caller's promise resolves only after an fsync that STARTED after its call, so the
- * 250 still means "on disk"; but 50 concurrent messages cost two directory fsyncs instead of fifty.
+ * Group commit, for the spool directory's fsyncs and the journal's fdatasyncs: many messages renamed into the
+ * spool (or appended to the journal) while one sync runs are all made durable by the next one. A caller's
+ * promise resolves only after a sync that STARTED after its call, so the 250 still means "on disk"; but 50
+ * concurrent messages cost two syncs instead of fifty.
  */
-export class DirSyncer {
+export class GroupSync {
   private running: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
   private lazy: NodeJS.Timeout | undefined;

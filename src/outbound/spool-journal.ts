@@ -3,7 +3,7 @@ import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync, readdirSync, 
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { DirSyncer } from './sealed-file.js';
+import { GroupSync } from './sealed-file.js';
 
 /**
  * The spool's journal: small messages appended to one shared segment file, made durable together by one
@@ -40,11 +40,14 @@ interface Segment {
   /** Messages in this segment not yet removed or moved out. */
   live: Set<string>;
   /** Group commit of the segment's appends: an fdatasync that started after the caller's append. */
-  commits: DirSyncer;
+  commits: GroupSync;
   /** The segment's directory entry is durable (a new file is lost in a crash until its directory is synced). */
   named: Promise<void>;
-  /** A write or sync failed: nothing more is appended (its tail may be torn), and it is deleted once empty. */
-  broken: boolean;
+  /**
+   * Takes no more appends, and is deleted once empty: a write or sync failed (its tail may be torn, and after a
+   * failed fdatasync the page cache no longer tells what is on disk), or an earlier run wrote it.
+   */
+  closed: boolean;
 }
 
 interface Entry {
@@ -72,7 +75,7 @@ export class SpoolJournal {
 
   constructor(
     private readonly dir: string,
-    private readonly dirSync: DirSyncer,
+    private readonly dirSync: GroupSync,
     private readonly onLazyError: (err: unknown) => void,
     private readonly now: () => number = Date.now,
     private readonly segmentBytes = SEGMENT_BYTES,
@@ -88,9 +91,10 @@ export class SpoolJournal {
     const pieces = [...this.removals, header(MESSAGE, id, length), Buffer.from(id, 'latin1'), ...payload];
     const before = this.removalBytes();
     try {
-      writeAll(segment.fd, pieces);
+      // The header was written with `length`: a payload of another length would misplace every later record.
+      if (writeAll(segment.fd, pieces) !== before + HEADER + id.length + length) throw new Error('journal payload is not as long as declared');
     } catch (err) {
-      segment.broken = true;
+      segment.closed = true;
       throw err;
     }
     this.removals = [];
@@ -107,8 +111,7 @@ export class SpoolJournal {
     try {
       await Promise.all([entry.segment.commits.sync(), entry.segment.named]);
     } catch (err) {
-      // After a failed fdatasync the page cache no longer tells what is on disk: start a new segment.
-      entry.segment.broken = true;
+      entry.segment.closed = true;
       throw err;
     }
   }
@@ -117,13 +120,7 @@ export class SpoolJournal {
   read(id: string): Buffer {
     const entry = this.entries.get(id);
     if (!entry) throw new Error(`journal: no message ${id}`);
-    const out = Buffer.allocUnsafe(entry.length);
-    for (let got = 0; got < entry.length; ) {
-      const n = readSync(entry.segment.fd, out, got, entry.length - got, entry.offset + got);
-      if (n === 0) throw Object.assign(new Error('journal segment shorter than its index'), { code: 'EIO' });
-      got += n;
-    }
-    return out;
+    return readAt(entry.segment.fd, entry.offset, entry.length);
   }
 
   /**
@@ -141,6 +138,40 @@ export class SpoolJournal {
     this.retire();
   }
 
+  /**
+   * Takes over the segments an earlier run left (scanJournal) and serves the given messages from them until
+   * each is removed or moved to a file; the segments are deleted once empty. A restart after a crash then
+   * starts at once, however deep the queue: nothing is copied.
+   */
+  adopt(files: string[], records: JournalRecord[]): void {
+    const byPath = new Map<string, Segment>();
+    for (const name of files) {
+      const path = join(this.dir, name);
+      const fd = openSync(path, 'r+');
+      const segment: Segment = {
+        path,
+        fd,
+        size: fstatSync(fd).size,
+        // Counted from now: a message still waiting a minute after the start moves to a file (stale()).
+        createdAt: this.now(),
+        live: new Set(),
+        commits: new GroupSync(path, this.onLazyError, () => syncData(fd)),
+        named: Promise.resolve(),
+        closed: true,
+      };
+      // Before any segment this run starts: removal records always follow their message (see retire()).
+      this.segments.splice(byPath.size, 0, segment);
+      byPath.set(path, segment);
+    }
+    for (const r of records) {
+      const segment = byPath.get(r.path);
+      if (!segment) throw new Error(`journal: ${r.path} is not among the adopted segments`);
+      segment.live.add(r.id);
+      this.entries.set(r.id, { segment, offset: r.offset, length: r.length });
+    }
+    this.retire();
+  }
+
   /** Ids still in segments that stopped taking appends more than `ageMs` ago: to move to files of their own. */
   stale(ageMs: number): string[] {
     const cutoff = this.now() - ageMs;
@@ -152,7 +183,7 @@ export class SpoolJournal {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     const segment = this.current;
-    if (this.removals.length > 0 && segment && !segment.broken) {
+    if (this.removals.length > 0 && segment && !segment.closed) {
       try {
         writeAll(segment.fd, this.removals);
         fdatasyncSync(segment.fd);
@@ -168,7 +199,7 @@ export class SpoolJournal {
 
   private writable(): Segment {
     const c = this.current;
-    if (c && !c.broken && c.size < this.segmentBytes) return c;
+    if (c && !c.closed && c.size < this.segmentBytes) return c;
     return this.startSegment();
   }
 
@@ -183,9 +214,9 @@ export class SpoolJournal {
       size: 0,
       createdAt: this.now(),
       live: new Set(),
-      commits: new DirSyncer(path, this.onLazyError, () => syncData(fd)),
+      commits: new GroupSync(path, this.onLazyError, () => syncData(fd)),
       named: this.dirSync.sync(),
-      broken: false,
+      closed: false,
     };
     // Awaited by every durable() of this segment; unobserved here so a failure is reported there, not as unhandled.
     segment.named.catch(() => undefined);
@@ -212,12 +243,12 @@ export class SpoolJournal {
     if (this.removals.length === 0) return;
     try {
       // Removal records are small: they never start a new segment unless the current one cannot take them.
-      const segment = this.current && !this.current.broken ? this.current : this.startSegment();
+      const segment = this.current && !this.current.closed ? this.current : this.startSegment();
       const bytes = this.removalBytes();
       try {
         writeAll(segment.fd, this.removals);
       } catch (err) {
-        segment.broken = true;
+        segment.closed = true;
         throw err;
       }
       this.removals = [];
@@ -262,10 +293,13 @@ function header(kind: number, id: string, length: number): Buffer {
   return h;
 }
 
-function writeAll(fd: number, pieces: Buffer[]): void {
+/** Writes every piece (writev may write less than asked); returns the bytes written. */
+function writeAll(fd: number, pieces: Buffer[]): number {
   let pending = pieces.filter((p) => p.length > 0);
+  let total = 0;
   while (pending.length > 0) {
     let written = writevSync(fd, pending);
+    total += written;
     if (written === 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
     while (written > 0) {
       const first = pending[0]!;
@@ -278,6 +312,7 @@ function writeAll(fd: number, pieces: Buffer[]): void {
       }
     }
   }
+  return total;
 }
 
 /**
@@ -320,13 +355,22 @@ export function scanJournal(dir: string): { records: JournalRecord[]; files: str
   return { records: [...live.values()], files };
 }
 
-export function readRecord(record: JournalRecord): Buffer {
+/** `length` bytes at `offset` (positioned reads: the append position is left alone). */
+function readAt(fd: number, offset: number, length: number): Buffer {
+  const out = Buffer.allocUnsafe(length);
+  for (let got = 0; got < length; ) {
+    const n = readSync(fd, out, got, length - got, offset + got);
+    if (n === 0) throw Object.assign(new Error('journal segment shorter than its index'), { code: 'EIO' });
+    got += n;
+  }
+  return out;
+}
+
+/** A record found by scanJournal, read from its segment (at start-up, before the segment is adopted). */
+export function readRecordAt(record: JournalRecord): Buffer {
   const fd = openSync(record.path, 'r');
   try {
-    const out = Buffer.alloc(record.length);
-    const n = readSync(fd, out, 0, record.length, record.offset);
-    if (n !== record.length) throw new Error('journal record truncated');
-    return out;
+    return readAt(fd, record.offset, record.length);
   } finally {
     closeSync(fd);
   }

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { ParleyError, isParleyError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
 import { newQueueId, queueIdRe, type QueuedMessage, type ScheduleUpdate, type SpoolMeta } from './queued-message.js';
-import { DirSyncer, replaceDurably, seal, sealedLength, sealPieces, syncDir, unseal, unsealInPlace, writeSynced } from './sealed-file.js';
-import { readRecord, scanJournal, SpoolJournal } from './spool-journal.js';
+import { GroupSync, replaceDurably, seal, sealedLength, sealPieces, syncDir, unseal, unsealInPlace, writeSynced } from './sealed-file.js';
+import { readRecordAt, scanJournal, SpoolJournal } from './spool-journal.js';
 import { checkEnvelope, decodeRecord, encodeRecord } from './spool-record.js';
 
 export type { DeliveryFailure, NotifyInfo, QueuedMessage, ScheduleUpdate, SettledOutcome, SpoolMeta } from './queued-message.js';
@@ -51,8 +51,9 @@ export class Spool {
   /** Ids with a `.meta` beside their message (retry state written): removal has no other file to look for. */
   private readonly withState = new Set<string>();
   private readonly tmpDir: string;
-  private readonly dirSync: DirSyncer;
-  private readonly journal: SpoolJournal | undefined;
+  private readonly dirSync: GroupSync;
+  /** Always there to serve what an earlier run journalled; journalMax decides whether new mail goes to it. */
+  private readonly journal: SpoolJournal;
   /** Moves from the journal to files in progress, so a retry and the stale sweep never write one twice. */
   private readonly moving = new Map<string, Promise<void>>();
   private sweeper: NodeJS.Timeout | undefined;
@@ -67,8 +68,8 @@ export class Spool {
   ) {
     this.tmpDir = join(dir, 'tmp');
     const lazyError = (err: unknown) => logger.warn({ err }, 'spool: a lazy fsync after removals failed; a crash could deliver them again');
-    this.dirSync = new DirSyncer(dir, lazyError);
-    this.journal = journalMax > 0 ? new SpoolJournal(dir, this.dirSync, lazyError, now, segmentBytes) : undefined;
+    this.dirSync = new GroupSync(dir, lazyError);
+    this.journal = new SpoolJournal(dir, this.dirSync, lazyError, now, segmentBytes);
   }
 
   /** Opens (creating if needed) the spool and recovers every message on disk, in-flight ones included. */
@@ -83,17 +84,15 @@ export class Spool {
     } catch (err) {
       throw isParleyError(err) ? err : unavailable('cannot open the spool', err);
     }
-    if (spool.journal) {
-      spool.sweeper = setInterval(() => void spool.sweepJournal(), STALE_SWEEP_MS);
-      spool.sweeper.unref();
-    }
+    spool.sweeper = setInterval(() => void spool.sweepJournal(), STALE_SWEEP_MS);
+    spool.sweeper.unref();
     return spool;
   }
 
   /** Writes what the journal still holds in memory (removal records), stops its timers and closes its files. */
   close(): void {
     clearInterval(this.sweeper);
-    this.journal?.close();
+    this.journal.close();
   }
 
   /**
@@ -132,7 +131,7 @@ export class Spool {
     const length = head.length + sealedLength(parts);
     this.writing.add(id);
     try {
-      if (this.journal && draft.bytes! <= this.journalMax) await this.appendToJournal(id, file, length);
+      if (draft.bytes! <= this.journalMax) await this.appendToJournal(id, file, length);
       else await this.writeFile(id, file, length);
     } finally {
       this.writing.delete(id);
@@ -145,7 +144,7 @@ export class Spool {
   }
 
   private async appendToJournal(id: string, file: Iterable<Buffer>, length: number): Promise<void> {
-    const journal = this.journal!;
+    const journal = this.journal;
     try {
       journal.append(id, file, length);
     } catch (err) {
@@ -202,7 +201,7 @@ export class Spool {
     if (fresh) return fresh;
     let sealed: Buffer;
     try {
-      sealed = this.journal?.has(id) ? this.journal.read(id) : await readFile(this.path(id, 'msg'));
+      sealed = this.journal.has(id) ? this.journal.read(id) : await readFile(this.path(id, 'msg'));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw unavailable('cannot read from the spool', err);
       await this.quarantine(id, 'message file missing');
@@ -245,7 +244,7 @@ export class Spool {
    */
   async remove(id: string): Promise<void> {
     this.takeFresh(id);
-    if (this.journal?.has(id)) {
+    if (this.journal.has(id)) {
       this.journal.forget(id);
       this.index.delete(id);
       return;
@@ -340,44 +339,37 @@ export class Spool {
       await unlink(this.path(id, 'meta')).catch(ignoreMissing);
     }
     if (msgs.size > 0 || metas.size > 0) await syncDir(this.dir);
-    if (this.journal) await this.recoverJournal();
+    await this.recoverJournal();
     this.logger.info({ depth: this.index.size }, 'spool recovered');
   }
 
   /**
-   * Messages left in the journal by an earlier run each get a file of its own, then the old segments are
-   * deleted: a running spool only ever appends to segments it started. Checked on every open, so a spool
-   * whose journal was turned off still delivers what an earlier run journalled.
+   * Messages an earlier run left in the journal are served from its segments, taken over as they are (no
+   * copy, so a restart with a deep queue is quick); a damaged one is set aside as `<id>.msg.corrupt`.
    */
   private async recoverJournal(): Promise<void> {
     const { records, files } = scanJournal(this.dir);
+    if (files.length === 0) return;
+    const adopted = [];
     for (const record of records) {
       // A file wins: the message was moved out and the crash came before its removal record was written.
       if (this.index.has(record.id)) continue;
-      const payload = readRecord(record);
-      let state: QueuedMessage;
+      const payload = readRecordAt(record);
       try {
-        state = decodeRecord(record.id, unseal(this.key, aad(record.id, 'meta'), metaOf(payload)));
+        this.index.set(record.id, decodeRecord(record.id, unseal(this.key, aad(record.id, 'meta'), metaOf(payload))));
+        adopted.push(record);
       } catch (err) {
         await writeSynced(`${this.path(record.id, 'msg')}.corrupt`, payload);
         this.logger.error({ msgId: record.id, reason: (err as Error).message }, 'spool: corrupt journal record set aside as *.corrupt');
-        continue;
       }
-      await writeSynced(this.tmpPath(record.id, 'msg'), payload);
-      renameSync(this.tmpPath(record.id, 'msg'), this.path(record.id, 'msg'));
-      this.index.set(record.id, state);
     }
-    if (files.length === 0) return;
-    // The files must be durable before the segments that held them go.
-    await syncDir(this.dir);
-    for (const name of files) await unlink(join(this.dir, name));
-    await syncDir(this.dir);
-    this.logger.info({ segments: files.length, messages: records.length }, 'spool: journal of an earlier run moved to files');
+    this.journal.adopt(files, adopted);
+    this.logger.info({ segments: files.length, messages: adopted.length }, 'spool: journal of an earlier run taken over');
   }
 
   /** A journalled message gets a file of its own: before its retry state is written, or when its segment is old. */
   private moveToFile(id: string): Promise<void> {
-    if (!this.journal?.has(id)) return Promise.resolve();
+    if (!this.journal.has(id)) return Promise.resolve();
     let move = this.moving.get(id);
     if (!move) {
       move = this.writeOut(id).finally(() => this.moving.delete(id));
@@ -387,7 +379,7 @@ export class Spool {
   }
 
   private async writeOut(id: string): Promise<void> {
-    const journal = this.journal!;
+    const journal = this.journal;
     const tmp = this.tmpPath(id, 'msg');
     try {
       await writeSynced(tmp, journal.read(id));
@@ -404,7 +396,7 @@ export class Spool {
 
   /** Messages whose first attempt outlasts STALE_AFTER_MS move to files, so their old segment can be deleted. Every STALE_SWEEP_MS. */
   async sweepJournal(): Promise<void> {
-    const stale = this.journal?.stale(STALE_AFTER_MS) ?? [];
+    const stale = this.journal.stale(STALE_AFTER_MS);
     await Promise.all(
       stale.map((id) =>
         this.moveToFile(id).catch((err: unknown) => this.logger.warn({ msgId: id, err }, 'spool: could not move a message out of an old journal segment; trying again later')),
@@ -433,7 +425,7 @@ export class Spool {
     this.index.delete(id);
     this.takeFresh(id);
     this.withState.delete(id);
-    if (this.journal?.has(id)) {
+    if (this.journal.has(id)) {
       try {
         writeFileSync(`${this.path(id, 'msg')}.corrupt`, this.journal.read(id), { mode: 0o600 });
       } catch (err) {
