@@ -119,19 +119,23 @@ describe('delivery faults', () => {
     expect(dsn.raw.toString()).not.toContain('bluekettle');
   });
 
-  it('when the spool cannot be written, then 452 4.3.1 and mail is accepted again once it can', async () => {
+  // A file where a directory should be: every write fails, as on a full or broken disk (root ignores chmod).
+  // Small mail goes to the spool's journal (in the spool directory itself), large mail to files via tmp/.
+  it.each([
+    { kind: 'a small message (the journal)', body: undefined, broken: '.' },
+    { kind: 'a message over 256 KB (a file of its own)', body: `${'Please ship my order soon, thank you kindly.'.repeat(2)}\r\n`.repeat(3500), broken: 'tmp' },
+  ])('when the spool cannot be written, then $kind gets 452 4.3.1 and is accepted again once it can', async ({ body, broken }) => {
     const relay = await startRelay();
     const { sellerAlias } = await relay.seed();
-    const tmp = join(relay.config.dataDir, 'spool', 'w0', 'tmp');
-    rmSync(tmp, { recursive: true, force: true });
-    // A file where the spool's directory should be: every write fails, as on a full or broken disk (root ignores chmod).
-    writeFileSync(tmp, 'not a directory');
+    const dir = join(relay.config.dataDir, 'spool', 'w0', broken);
+    rmSync(dir, { recursive: true, force: true });
+    writeFileSync(dir, 'not a directory');
     const c = await relay.client();
-    const res = await c.transaction(BUYER, [sellerAlias], simpleMessage({ from: BUYER, to: sellerAlias }));
-    expect(res.end).toMatchObject({ code: 452, text: expect.stringMatching(/^4\.3\.1 /) });
-    rmSync(tmp);
-    mkdirSync(tmp);
-    expect((await c.transaction(BUYER, [sellerAlias], simpleMessage({ from: BUYER, to: sellerAlias }))).end?.code).toBe(250);
+    const send = () => c.transaction(BUYER, [sellerAlias], simpleMessage({ from: BUYER, to: sellerAlias, ...(body ? { body } : {}) }));
+    expect((await send()).end).toMatchObject({ code: 452, text: expect.stringMatching(/^4\.3\.1 /) });
+    rmSync(dir);
+    mkdirSync(dir);
+    expect((await send()).end?.code).toBe(250);
     await relay.sink.waitFor(1);
   });
 });
