@@ -60,6 +60,20 @@ describe('GroupSync', () => {
     await Promise.all([first, ...waiting]);
     expect(synced).toBe(2);
   });
+
+  it('drains: waits for the running and the queued sync, starts none, and drops a lazy one', async () => {
+    let finished = 0;
+    const first = syncer.sync().then(() => finished++);
+    const queued = syncer.sync().then(() => finished++);
+    await syncer.drain();
+    expect(finished).toBe(2);
+    expect(synced).toBe(2);
+    syncer.later(1000);
+    await syncer.drain();
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(synced).toBe(2);
+    await Promise.all([first, queued]);
+  });
 });
 
 describe('sealed files', () => {

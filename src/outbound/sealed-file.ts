@@ -221,6 +221,16 @@ export class GroupSync {
     this.lazy.unref();
   }
 
+  /**
+   * Resolves once no sync runs or waits to run, and drops a pending lazy one: for closing the descriptor the
+   * syncs use (a sync still in the thread pool would hit a closed descriptor, or a reused one).
+   */
+  async drain(): Promise<void> {
+    clearTimeout(this.lazy);
+    this.lazy = undefined;
+    for (let next = this.queued ?? this.running; next; next = this.queued ?? this.running) await next.catch(() => undefined);
+  }
+
   private start(): Promise<void> {
     this.queued = undefined;
     // Starting now, this sync covers every change made before it, the lazy ones included.

@@ -183,16 +183,23 @@ export class SpoolJournal {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     const segment = this.current;
-    if (this.removals.length > 0 && segment && !segment.closed) {
+    // Removal records are written at once but synced lazily: a clean stop makes them durable now.
+    if (segment && !segment.closed) {
       try {
-        writeAll(segment.fd, this.removals);
+        if (this.removals.length > 0) writeAll(segment.fd, this.removals);
         fdatasyncSync(segment.fd);
       } catch (err) {
         this.onLazyError(err);
       }
     }
     this.removals = [];
-    for (const s of this.segments) closeSync(s.fd);
+    // A sync may still be in the thread pool: each descriptor is closed after it.
+    for (const s of this.segments) {
+      void s.commits
+        .drain()
+        .then(() => closeSync(s.fd))
+        .catch(this.onLazyError);
+    }
     this.segments.length = 0;
     this.current = undefined;
   }
@@ -269,8 +276,7 @@ export class SpoolJournal {
       this.segments.shift();
       // Its last fdatasync may still run in the thread pool: close the descriptor only after it.
       void oldest.commits
-        .sync()
-        .catch(() => undefined)
+        .drain()
         .then(async () => {
           closeSync(oldest.fd);
           await unlink(oldest.path);
@@ -323,7 +329,11 @@ function syncData(fd: number): Promise<void> {
   return new Promise((resolve, reject) => {
     fdatasync(fd, (err) => {
       if (err) return reject(err);
-      if (fstatSync(fd).nlink === 0) return reject(Object.assign(new Error('journal segment was deleted'), { code: 'ENOENT' }));
+      try {
+        if (fstatSync(fd).nlink === 0) return reject(Object.assign(new Error('journal segment was deleted'), { code: 'ENOENT' }));
+      } catch (statErr) {
+        return reject(statErr as Error);
+      }
       resolve();
     });
   });
