@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { tempDir } from '../helpers/env.js';
 import { simpleMessage } from '../helpers/parley.js';
 import { processEnv, spawnParley } from '../helpers/parley-process.js';
@@ -34,6 +37,50 @@ describe('crash recovery', () => {
       expect(m!.raw.toString()).toContain('Subject: survives a crash');
       await new Promise((r) => setTimeout(r, 500));
       expect(farEnd.received).toHaveLength(1);
+    } finally {
+      await farEnd.stop();
+    }
+  });
+
+  it('when the relay is killed with SIGKILL while accepted mail waits in the spool journal, then each message is delivered once after restart and the old segment goes', async () => {
+    const dataDir = tempDir();
+    const farEndPort = await freePort();
+    const env = processEnv(dataDir, { PARLEY_OUTBOUND: `smtp://127.0.0.1:${farEndPort}` });
+    // A far end that takes the connection and never greets: each first attempt hangs, so the messages stay in
+    // the journal (a failed attempt would move them to files of their own).
+    const held: Socket[] = [];
+    const silent = createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(farEndPort, '127.0.0.1', resolve));
+    const first = await spawnParley(env);
+    await first.api('PUT', '/v1/parties/seller-blue', { role: 'seller', name: 'Blue Kettle Store', emails: ['owner@bluekettle.example'] });
+    await first.api('PUT', '/v1/parties/buyer-jiwoo', { role: 'buyer', name: 'Jiwoo', emails: ['jiwoo.kim@gmail.example'] });
+    const order = (await first.api('POST', '/v1/orders', { orderId: 'o1', buyerId: 'buyer-jiwoo', sellerId: 'seller-blue', placedAt: '2026-11-20T00:00:00Z' })).json as { sellerAlias: string };
+
+    const c = await RawSmtpClient.connect(first.smtpPort);
+    await c.read();
+    await c.command('EHLO client.example');
+    for (let i = 1; i <= 5; i++) {
+      const res = await c.transaction('jiwoo.kim@gmail.example', [order.sellerAlias], simpleMessage({ from: 'jiwoo.kim@gmail.example', to: order.sellerAlias, subject: `journalled ${i}` }));
+      expect(res.end?.code).toBe(250);
+    }
+    const spool = join(dataDir, 'spool', 'w0');
+    const before = readdirSync(spool).filter((f) => f.startsWith('journal-'));
+    expect(before).toHaveLength(1);
+    expect(readdirSync(spool).filter((f) => f.endsWith('.msg'))).toEqual([]);
+    await first.kill('SIGKILL');
+    for (const socket of held) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+
+    const farEnd = new SmtpSink();
+    farEnd.port = farEndPort;
+    await farEnd.start();
+    try {
+      await spawnParley(env);
+      const received = await farEnd.waitFor(5);
+      expect(received.map((m) => /Subject: (journalled \d)/.exec(m.raw.toString())?.[1]).sort()).toEqual([1, 2, 3, 4, 5].map((i) => `journalled ${i}`));
+      await vi.waitFor(() => expect(readdirSync(spool)).not.toContain(before[0]), { timeout: 5000 });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(farEnd.received).toHaveLength(5);
     } finally {
       await farEnd.stop();
     }
