@@ -7,7 +7,7 @@ import { ParleyError } from './domain/errors.js';
 import { createDirectory, type Directory } from './directory/services.js';
 import { DailyCap } from './limits/daily-cap.js';
 import cluster from 'node:cluster';
-import { clusterGreetPasses, clusterMetrics, runPrimary, workerConfig, workerCount, workerIndex } from './cluster.js';
+import { adoptOrphanSpools, clusterGreetPasses, clusterMetrics, runPrimary, workerConfig, workerCount, workerIndex } from './cluster.js';
 import { startParley } from './main.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { openStore } from './storage/open-store.js';
@@ -58,6 +58,8 @@ export function buildCli(): Command {
         await runPrimary(cfg, logger);
         return;
       }
+      // A node that ran more workers before: their spools join this one's before it starts, as runPrimary does.
+      if (cluster.isPrimary) adoptOrphanSpools(cfg, 1, logger);
       const worker = cluster.isWorker ? logger.child({ worker: workerIndex() }) : logger;
       const parley = cluster.isWorker
         ? await startParley(workerConfig(cfg), worker, { workerIndex: workerIndex(), clusterMetrics, greetPassShare: clusterGreetPasses })

@@ -136,7 +136,7 @@ export const clusterGreetPasses: GreetPassShare = {
  * With fewer workers than before, the spools of the missing ones would never be delivered: their messages move
  * to a live worker's spool (message file first, metadata last, as the spool itself commits).
  */
-function adoptOrphanSpools(config: Config, count: number, logger: Logger): void {
+export function adoptOrphanSpools(config: Config, count: number, logger: Logger): void {
   const root = join(config.dataDir, 'spool');
   let dirs: string[];
   try {

@@ -1,5 +1,9 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/env.js';
+import { subkey } from '../../src/crypto/keys.js';
+import { Spool } from '../../src/outbound/spool.js';
+import { tempDir, testLogger, testSecrets } from '../helpers/env.js';
 import { simpleMessage } from '../helpers/parley.js';
 import { processEnv, spawnParley, type ParleyProcess } from '../helpers/parley-process.js';
 import { metricValue } from '../helpers/metrics.js';
@@ -102,6 +106,30 @@ describe('several workers on one node', () => {
     try {
       await farEnd.waitFor(6, 30_000);
       expect(new Set(farEnd.received.map((m) => /^Subject: (.*)\r$/m.exec(m.raw.toString())![1])).size).toBe(6);
+    } finally {
+      await farEnd.stop();
+    }
+  }, 60_000);
+
+  it('when the worker count is lowered to one, then the spool a second worker left (journal and files) is delivered', async () => {
+    const farEnd = new SmtpSink();
+    farEnd.port = await freePort();
+    await farEnd.start();
+    const dataDir = tempDir();
+    const orphanDir = join(dataDir, 'spool', 'w1');
+    // What worker 1 of an earlier two-worker run left: a small message in its journal, a large one in a file.
+    const orphan = await Spool.open(orphanDir, subkey(testSecrets.dataKey, 'spool'), testLogger());
+    const message = (subject: string, size: number) => Buffer.from(`Subject: ${subject}\r\n\r\n${'Thank you for the order.\r\n'.repeat(Math.ceil(size / 26))}`);
+    const meta = { from: '', to: 'owner@bluekettle.example', notify: null, context: {} };
+    await orphan.enqueue(message('left in the journal', 2_000), meta);
+    await orphan.enqueue(message('left in a file', 300_000), meta);
+    orphan.close();
+    expect(readdirSync(orphanDir).filter((f) => f.startsWith('journal-') || f.endsWith('.msg'))).toHaveLength(2);
+    try {
+      await spawnParley(processEnv(dataDir, { PARLEY_WORKERS: '1', PARLEY_OUTBOUND: `smtp://127.0.0.1:${farEnd.port}` }));
+      const received = await farEnd.waitFor(2, 30_000);
+      expect(received.map((m) => /^Subject: (.*)\r$/m.exec(m.raw.toString())![1]).sort()).toEqual(['left in a file', 'left in the journal']);
+      expect(readdirSync(orphanDir).filter((f) => /\.(msg|meta|log)$/.test(f))).toEqual([]);
     } finally {
       await farEnd.stop();
     }
