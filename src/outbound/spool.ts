@@ -57,6 +57,7 @@ export class Spool {
   /** Moves from the journal to files in progress, so a retry and the stale sweep never write one twice. */
   private readonly moving = new Map<string, Promise<void>>();
   private sweeper: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
 
   private constructor(
     private readonly dir: string,
@@ -394,15 +395,24 @@ export class Spool {
     else await unlink(this.path(id, 'msg')).catch(ignoreMissing);
   }
 
-  /** Messages whose first attempt outlasts STALE_AFTER_MS move to files, so their old segment can be deleted. Every STALE_SWEEP_MS. */
-  async sweepJournal(): Promise<void> {
-    const stale = this.journal.stale(STALE_AFTER_MS);
-    await Promise.all(
-      stale.map((id) =>
-        this.moveToFile(id).catch((err: unknown) => this.logger.warn({ msgId: id, err }, 'spool: could not move a message out of an old journal segment; trying again later')),
-      ),
-    );
+  /**
+   * Messages whose first attempt outlasts STALE_AFTER_MS move to files, so their old segment can be deleted.
+   * Every STALE_SWEEP_MS; one message at a time, so a deep backlog does not flood the thread pool, and one
+   * sweep at a time.
+   */
+  sweepJournal(): Promise<void> {
+    this.sweeping ??= (async () => {
+      for (const id of this.journal.stale(STALE_AFTER_MS)) {
+        await this.moveToFile(id).catch((err: unknown) =>
+          this.logger.warn({ msgId: id, err }, 'spool: could not move a message out of an old journal segment; trying again later'),
+        );
+      }
+    })().finally(() => {
+      this.sweeping = undefined;
+    });
+    return this.sweeping;
   }
+
 
   /** The sealed metadata at the head of a message file, read without reading the (maybe large) message. */
   private async readMetaPrefix(id: string): Promise<Buffer> {
