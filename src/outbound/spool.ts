@@ -1,4 +1,4 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { renameSync } from 'node:fs';
 import { mkdir, open as openFile, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ParleyError, isParleyError } from '../domain/errors.js';
@@ -30,8 +30,8 @@ const fileRe = /^([a-z2-7]{16,26})\.(msg|meta)$/;
  * to tmp/, fsynced and renamed into place, so a file in place is always a whole message. A journal record
  * holds the same bytes as that file. Retry state changes go to a small `<id>.meta` beside the file that
  * overrides the initial state. Removal unlinks the message first, so a crash can leave an orphan `.meta`
- * (deleted on open) but never a message without state. On open, the messages still in the journal are
- * moved to files and the journal deleted; the in-memory index is rebuilt from the files.
+ * (deleted on open) but never a message without state. On open, the in-memory index is rebuilt from the
+ * files and from the segments an earlier run left, which go on serving their messages until those leave.
  *
  * Not safe for two processes on one directory: each node owns its spool. Per message, the caller serializes
  * operations (the delivery worker never runs two for one id).
@@ -97,8 +97,9 @@ export class Spool {
   }
 
   /**
-   * Resolves only once the message and its metadata are fsynced and renamed into place and the directory is
-   * fsynced: the SMTP 250 follows right after, so a crash from then on loses nothing.
+   * Resolves only once the message and its metadata are on disk (appended and fdatasynced, or fsynced and
+   * renamed into place) and the directory entry holding them is fsynced: the SMTP 250 follows right after, so
+   * a crash from then on loses nothing.
    */
   async enqueue(message: Buffer | readonly Buffer[], meta: SpoolMeta): Promise<QueuedMessage> {
     checkEnvelope(meta.from, meta.to);
@@ -413,7 +414,6 @@ export class Spool {
     return this.sweeping;
   }
 
-
   /** The sealed metadata at the head of a message file, read without reading the (maybe large) message. */
   private async readMetaPrefix(id: string): Promise<Buffer> {
     const handle = await openFile(this.path(id, 'msg'), 'r');
@@ -437,7 +437,7 @@ export class Spool {
     this.withState.delete(id);
     if (this.journal.has(id)) {
       try {
-        writeFileSync(`${this.path(id, 'msg')}.corrupt`, this.journal.read(id), { mode: 0o600 });
+        await writeSynced(`${this.path(id, 'msg')}.corrupt`, this.journal.read(id));
       } catch (err) {
         this.logger.warn({ msgId: id, err }, 'spool: could not copy a corrupt journal record aside');
       }
