@@ -1,12 +1,14 @@
 import { renameSync } from 'node:fs';
-import { mkdir, open as openFile, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ParleyError, isParleyError } from '../domain/errors.js';
+import { isParleyError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
 import { newQueueId, queueIdRe, type QueuedMessage, type ScheduleUpdate, type SpoolMeta } from './queued-message.js';
-import { GroupSync, replaceDurably, seal, sealedLength, sealPieces, syncDir, unseal, unsealInPlace, writeSynced } from './sealed-file.js';
-import { readRecordAt, scanJournal, SpoolJournal } from './spool-journal.js';
+import { GroupSync, seal, sealedLength, sealPieces, unsealInPlace, writeSynced } from './sealed-file.js';
+import { SpoolJournal } from './spool-journal.js';
+import { afterMeta, aad, ignoreMissing, lengthPrefix, messagePath, unavailable } from './spool-layout.js';
 import { checkEnvelope, decodeRecord, encodeRecord } from './spool-record.js';
+import { checkSpoolKey, recoverFiles, recoverJournal } from './spool-recovery.js';
 
 export type { DeliveryFailure, NotifyInfo, QueuedMessage, ScheduleUpdate, SettledOutcome, SpoolMeta } from './queued-message.js';
 export { newQueueId } from './queued-message.js';
@@ -18,8 +20,6 @@ export interface SpoolOptions {
   /** Size past which the journal starts a new segment file (SEGMENT_BYTES). */
   journalSegmentBytes?: number;
 }
-
-const fileRe = /^([a-z2-7]{16,26})\.(msg|meta)$/;
 
 /**
  * The durable, encrypted outbound queue of one node: the source of truth for accepted mail.
@@ -80,7 +80,6 @@ export class Spool {
     try {
       // 0700: the files are encrypted, but their names, sizes and times still describe the traffic.
       await mkdir(spool.tmpDir, { recursive: true, mode: 0o700 });
-      await spool.checkKey();
       await spool.recover();
     } catch (err) {
       throw isParleyError(err) ? err : unavailable('cannot open the spool', err);
@@ -290,85 +289,6 @@ export class Spool {
     return now - oldest;
   }
 
-  /**
-   * A wrong key (a misconfigured PARLEY_DATA_KEY) would make every file fail authentication and the whole queue
-   * be set aside as corrupt. A sealed marker written with the first key tells the two cases apart: refuse to
-   * start instead.
-   */
-  private async checkKey(): Promise<void> {
-    const path = join(this.dir, 'key-check');
-    let sealed: Buffer;
-    try {
-      sealed = await readFile(path);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      await replaceDurably(join(this.tmpDir, 'key-check'), path, this.dir, seal(this.key, KEY_CHECK_AAD, Buffer.from('parley spool')));
-      return;
-    }
-    try {
-      unseal(this.key, KEY_CHECK_AAD, sealed);
-    } catch {
-      throw new ParleyError('spool_unavailable', `the spool key does not match the key ${this.dir} was written with; refusing to start`);
-    }
-  }
-
-  private async recover(): Promise<void> {
-    // Temporaries are writes that never completed: no 250 was given for them.
-    for (const name of await readdir(this.tmpDir)) await rm(join(this.tmpDir, name), { force: true });
-    const metas = new Set<string>();
-    const msgs = new Set<string>();
-    for (const name of await readdir(this.dir)) {
-      const match = fileRe.exec(name);
-      if (match) (match[2] === 'meta' ? metas : msgs).add(match[1]!);
-    }
-    for (const id of msgs) {
-      // I/O errors propagate (the disk is the problem, not this file); content errors set the message aside.
-      let record: QueuedMessage;
-      try {
-        const state = metas.has(id) ? await readFile(this.path(id, 'meta')) : await this.readMetaPrefix(id);
-        record = decodeRecord(id, unseal(this.key, aad(id, 'meta'), state));
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code && (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        await this.quarantine(id, (err as Error).message);
-        continue;
-      }
-      this.index.set(id, record);
-      if (metas.has(id)) this.withState.add(id);
-    }
-    for (const id of metas) {
-      if (msgs.has(id)) continue;
-      this.logger.warn({ msgId: id }, 'spool: removing the state of a message that was already removed');
-      await unlink(this.path(id, 'meta')).catch(ignoreMissing);
-    }
-    if (msgs.size > 0 || metas.size > 0) await syncDir(this.dir);
-    await this.recoverJournal();
-    this.logger.info({ depth: this.index.size }, 'spool recovered');
-  }
-
-  /**
-   * Messages an earlier run left in the journal are served from its segments, taken over as they are (no
-   * copy, so a restart with a deep queue is quick); a damaged one is set aside as `<id>.msg.corrupt`.
-   */
-  private async recoverJournal(): Promise<void> {
-    const { records, files } = scanJournal(this.dir);
-    if (files.length === 0) return;
-    const adopted = [];
-    for (const record of records) {
-      // A file wins: the message was moved out and the crash came before its removal record was written.
-      if (this.index.has(record.id)) continue;
-      const payload = readRecordAt(record);
-      try {
-        this.index.set(record.id, decodeRecord(record.id, unseal(this.key, aad(record.id, 'meta'), metaOf(payload))));
-        adopted.push(record);
-      } catch (err) {
-        await writeSynced(`${this.path(record.id, 'msg')}.corrupt`, payload);
-        this.logger.error({ msgId: record.id, reason: (err as Error).message }, 'spool: corrupt journal record set aside as *.corrupt');
-      }
-    }
-    this.journal.adopt(files, adopted);
-    this.logger.info({ segments: files.length, messages: adopted.length }, 'spool: journal of an earlier run taken over');
-  }
-
   /** A journalled message gets a file of its own: before its retry state is written, or when its segment is old. */
   private moveToFile(id: string): Promise<void> {
     if (!this.journal.has(id)) return Promise.resolve();
@@ -414,22 +334,6 @@ export class Spool {
     return this.sweeping;
   }
 
-  /** The sealed metadata at the head of a message file, read without reading the (maybe large) message. */
-  private async readMetaPrefix(id: string): Promise<Buffer> {
-    const handle = await openFile(this.path(id, 'msg'), 'r');
-    try {
-      const head = Buffer.alloc(4);
-      if ((await handle.read(head, 0, 4, 0)).bytesRead < 4) throw new Error('message file truncated');
-      const length = head.readUInt32BE(0);
-      if (length > MAX_META_BYTES) throw new Error('message file header is corrupt');
-      const meta = Buffer.alloc(length);
-      if ((await handle.read(meta, 0, length, 4)).bytesRead < length) throw new Error('message file truncated');
-      return meta;
-    } finally {
-      await handle.close();
-    }
-  }
-
   /** Sets a damaged message aside for inspection: never delivered, never crashes the worker, never deleted. */
   private async quarantine(id: string, reason: string): Promise<void> {
     this.index.delete(id);
@@ -449,8 +353,20 @@ export class Spool {
     this.logger.error({ msgId: id, reason }, 'spool: corrupt message set aside as *.corrupt');
   }
 
+  /** Reads back what an earlier run left: files, then journal segments (see spool-recovery.ts). */
+  private async recover(): Promise<void> {
+    const ctx = { dir: this.dir, tmpDir: this.tmpDir, key: this.key, logger: this.logger, setAside: (id: string, reason: string) => this.quarantine(id, reason) };
+    await checkSpoolKey(ctx);
+    const { index, withState } = await recoverFiles(ctx);
+    const { files, adopted } = await recoverJournal(ctx, index);
+    for (const [id, record] of index) this.index.set(id, record);
+    for (const id of withState) this.withState.add(id);
+    this.journal.adopt(files, adopted);
+    this.logger.info({ depth: this.index.size }, 'spool recovered');
+  }
+
   private path(id: string, kind: 'msg' | 'meta'): string {
-    return join(this.dir, `${id}.${kind}`);
+    return messagePath(this.dir, id, kind);
   }
 
   /** Temporary names derive from the id, so a crash leaves at most one stale temporary per message. */
@@ -459,7 +375,6 @@ export class Spool {
   }
 }
 
-const KEY_CHECK_AAD = 'parley-spool\0key-check';
 /** Journalled, like ordinary mail; larger messages get files (their own fsync is a small share of their cost). */
 const JOURNAL_MAX = 256 * 1024;
 const STALE_SWEEP_MS = 10_000;
@@ -469,37 +384,4 @@ const REMOVAL_SYNC_MS = 1000;
 /** Messages kept in memory for their first attempt: ordinary mail, not attachments (see `fresh`). */
 const FRESH_MAX_MESSAGE = 256 * 1024;
 const FRESH_MAX_TOTAL = 16 * 1024 * 1024;
-/** Metadata is a few hundred bytes of JSON; a length beyond this is damage, not a record. */
-const MAX_META_BYTES = 1 << 20;
 
-function lengthPrefix(sealedMeta: Buffer): Buffer {
-  const head = Buffer.alloc(4);
-  head.writeUInt32BE(sealedMeta.length, 0);
-  return Buffer.concat([head, sealedMeta]);
-}
-
-/** The sealed metadata at the head of a message file (or journal record). */
-function metaOf(file: Buffer): Buffer {
-  if (file.length < 4) throw new Error('message record truncated');
-  const length = file.readUInt32BE(0);
-  if (length > MAX_META_BYTES || file.length < 4 + length) throw new Error('message record header is corrupt');
-  return file.subarray(4, 4 + length);
-}
-
-/** The sealed message bytes after the length-prefixed metadata. */
-function afterMeta(file: Buffer): Buffer {
-  return file.subarray(4 + metaOf(file).length);
-}
-
-function aad(id: string, kind: 'msg' | 'meta'): string {
-  return `parley-spool\0${kind}\0${id}`;
-}
-
-function ignoreMissing(err: unknown): void {
-  if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-}
-
-function unavailable(what: string, err: unknown): ParleyError {
-  const code = (err as NodeJS.ErrnoException).code;
-  return new ParleyError('spool_unavailable', `${what}${code ? ` (${code})` : ''}`, { cause: err });
-}
