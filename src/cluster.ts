@@ -149,7 +149,7 @@ export function adoptOrphanSpools(config: Config, count: number, logger: Logger)
     const names = readdirSync(join(root, dir));
     const files = names.filter((f) => /\.(msg|meta)$/.test(f));
     mkdirSync(target, { recursive: true, mode: 0o700 });
-    // Journal segments have names unique across workers; the adopting worker moves their messages to files when it opens.
+    // Journal segments have names unique across workers; the adopting worker takes them over when it opens.
     const ordered = [...names.filter(isJournalFile), ...files.filter((f) => f.endsWith('.msg')), ...files.filter((f) => f.endsWith('.meta'))];
     for (const f of ordered) renameSync(join(root, dir, f), join(target, f));
     if (ordered.length > 0) logger.info({ from: dir, to: target, files: ordered.length }, 'adopted the spool of a worker that no longer runs');

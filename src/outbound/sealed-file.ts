@@ -113,10 +113,9 @@ export async function writeSynced(path: string, bytes: Buffer | Iterable<Buffer>
   const pieces = length === undefined ? [...bytes] : bytes;
   const total = length ?? (pieces as Buffer[]).reduce((n, p) => n + p.length, 0);
   if (total > IN_PLACE_MAX) return writeSyncedLarge(path, pieces);
-  const parts = [...pieces].filter((p) => p.length > 0);
   const fd = openSync(path, 'w', 0o600);
   try {
-    for (let pending = parts; pending.length > 0; ) pending = advance(pending, writevSync(fd, pending));
+    writevAllSync(fd, [...pieces]);
     await fsyncFd(fd);
   } finally {
     closeSync(fd);
@@ -151,6 +150,17 @@ async function writeSyncedLarge(path: string, pieces: Iterable<Buffer>): Promise
 /** One writev for all the pieces (one trip to the thread pool, not one per piece). */
 async function writeAll(handle: FileHandle, parts: Buffer[]): Promise<void> {
   for (let pending = parts; pending.length > 0; ) pending = advance(pending, (await handle.writev(pending)).bytesWritten);
+}
+
+/** Writes every piece at the descriptor's position with synchronous writevs; returns the bytes written. */
+export function writevAllSync(fd: number, pieces: Buffer[]): number {
+  let total = 0;
+  for (let pending = pieces.filter((p) => p.length > 0); pending.length > 0; ) {
+    const written = writevSync(fd, pending);
+    total += written;
+    pending = advance(pending, written);
+  }
+  return total;
 }
 
 /** writev may write less than asked (a signal, a nearly full disk): what is left after `written` bytes. */

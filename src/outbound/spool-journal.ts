@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync, readdirSync, readFileSync, readSync, writevSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { GroupSync } from './sealed-file.js';
+import { GroupSync, writevAllSync } from './sealed-file.js';
 
 /**
  * The spool's journal: small messages appended to one shared segment file, made durable together by one
@@ -12,7 +12,7 @@ import { GroupSync } from './sealed-file.js';
  * worker; README, Performance) the journal takes 0.80× the CPU per message and moves 1.29× the messages.
  *
  * Records, appended in order: MAGIC, kind ('M' a message, 'D' its removal), id length, 0, payload length
- * (u32 BE), CRC-32 of those 8 bytes and the id; the id; the payload. A message's payload is exactly what its
+ * (u32 BE), CRC-32 of those 8 bytes and the id (12 bytes in all); the id; the payload. A message's payload is exactly what its
  * `<id>.msg` file would hold (sealed metadata, sealed bytes), so authenticity comes from the seal, and moving
  * a message out to a file is a copy. A torn or damaged header ends the segment: it can only be the tail a
  * crash cut, since a segment whose write failed is never written again.
@@ -88,18 +88,18 @@ export class SpoolJournal {
   /** Appends a message's payload (synchronous: a few KB into the page cache). Durable once `durable(id)` resolves. */
   append(id: string, payload: Iterable<Buffer>, length: number): void {
     const segment = this.writable();
-    const pieces = [...this.removals, header(MESSAGE, id, length), Buffer.from(id, 'latin1'), ...payload];
+    const head = recordHead(MESSAGE, id, length);
     const before = this.removalBytes();
     try {
-      // The header was written with `length`: a payload of another length would misplace every later record.
-      if (writeAll(segment.fd, pieces) !== before + HEADER + id.length + length) throw new Error('journal payload is not as long as declared');
+      // The head says `length`: a payload of another length would misplace every later record.
+      if (writevAllSync(segment.fd, [...this.removals, head, ...payload]) !== before + head.length + length) throw new Error('journal payload is not as long as declared');
     } catch (err) {
       segment.closed = true;
       throw err;
     }
     this.removals = [];
-    const offset = segment.size + before + HEADER + id.length;
-    segment.size += before + HEADER + id.length + length;
+    const offset = segment.size + before + head.length;
+    segment.size = offset + length;
     segment.live.add(id);
     this.entries.set(id, { segment, offset, length });
   }
@@ -133,7 +133,7 @@ export class SpoolJournal {
     if (!entry) return;
     this.entries.delete(id);
     entry.segment.live.delete(id);
-    this.removals.push(header(REMOVAL, id, 0), Buffer.from(id, 'latin1'));
+    this.removals.push(recordHead(REMOVAL, id, 0));
     this.flushRemovals();
     this.retire();
   }
@@ -148,17 +148,8 @@ export class SpoolJournal {
     for (const name of files) {
       const path = join(this.dir, name);
       const fd = openSync(path, 'r+');
-      const segment: Segment = {
-        path,
-        fd,
-        size: fstatSync(fd).size,
-        // Counted from now: a message still waiting a minute after the start moves to a file (stale()).
-        createdAt: this.now(),
-        live: new Set(),
-        commits: new GroupSync(path, this.onLazyError, () => syncData(fd)),
-        named: Promise.resolve(),
-        closed: true,
-      };
+      // createdAt is now: a message still waiting a minute after the start moves to a file (stale()).
+      const segment = this.segment(path, fd, fstatSync(fd).size, Promise.resolve(), true);
       // Before any segment this run starts: removal records always follow their message (see retire()).
       this.segments.splice(byPath.size, 0, segment);
       byPath.set(path, segment);
@@ -172,7 +163,7 @@ export class SpoolJournal {
     this.retire();
   }
 
-  /** Ids still in segments that stopped taking appends more than `ageMs` ago: to move to files of their own. */
+  /** Ids still in segments other than the current one, started (or taken over) more than `ageMs` ago: to move to files. */
   stale(ageMs: number): string[] {
     const cutoff = this.now() - ageMs;
     return this.segments.filter((s) => s !== this.current && s.createdAt < cutoff).flatMap((s) => [...s.live]);
@@ -186,7 +177,7 @@ export class SpoolJournal {
     // Removal records are written at once but synced lazily: a clean stop makes them durable now.
     if (segment && !segment.closed) {
       try {
-        if (this.removals.length > 0) writeAll(segment.fd, this.removals);
+        if (this.removals.length > 0) writevAllSync(segment.fd, this.removals);
         fdatasyncSync(segment.fd);
       } catch (err) {
         this.onLazyError(err);
@@ -215,22 +206,17 @@ export class SpoolJournal {
     const path = join(this.dir, name);
     // Read and write: deliveries read records back with positioned reads, which leave the append position alone.
     const fd = openSync(path, 'wx+', 0o600);
-    const segment: Segment = {
-      path,
-      fd,
-      size: 0,
-      createdAt: this.now(),
-      live: new Set(),
-      commits: new GroupSync(path, this.onLazyError, () => syncData(fd)),
-      named: this.dirSync.sync(),
-      closed: false,
-    };
+    const segment = this.segment(path, fd, 0, this.dirSync.sync(), false);
     // Awaited by every durable() of this segment; unobserved here so a failure is reported there, not as unhandled.
     segment.named.catch(() => undefined);
     this.segments.push(segment);
     this.current = segment;
     this.retire();
     return segment;
+  }
+
+  private segment(path: string, fd: number, size: number, named: Promise<void>, closed: boolean): Segment {
+    return { path, fd, size, createdAt: this.now(), live: new Set(), commits: new GroupSync(path, this.onLazyError, () => syncData(fd)), named, closed };
   }
 
   private removalBytes(): number {
@@ -253,7 +239,7 @@ export class SpoolJournal {
       const segment = this.current && !this.current.closed ? this.current : this.startSegment();
       const bytes = this.removalBytes();
       try {
-        writeAll(segment.fd, this.removals);
+        writevAllSync(segment.fd, this.removals);
       } catch (err) {
         segment.closed = true;
         throw err;
@@ -289,36 +275,16 @@ export class SpoolJournal {
 
 const REMOVAL_FLUSH_MS = 1000;
 
-function header(kind: number, id: string, length: number): Buffer {
-  const h = Buffer.alloc(HEADER);
+/** A record's header and id, in one buffer; its payload (`length` bytes) follows. */
+function recordHead(kind: number, id: string, length: number): Buffer {
+  const h = Buffer.alloc(HEADER + id.length);
   h[0] = MAGIC;
   h[1] = kind;
   h[2] = id.length;
   h.writeUInt32BE(length, 4);
-  h.writeUInt32BE(crc32(Buffer.from(id, 'latin1'), crc32(h.subarray(0, 8))), 8);
+  h.write(id, HEADER, 'latin1');
+  h.writeUInt32BE(crc32(h.subarray(HEADER), crc32(h.subarray(0, 8))), 8);
   return h;
-}
-
-/** Writes every piece (writev may write less than asked); returns the bytes written. */
-function writeAll(fd: number, pieces: Buffer[]): number {
-  let pending = pieces.filter((p) => p.length > 0);
-  let total = 0;
-  while (pending.length > 0) {
-    let written = writevSync(fd, pending);
-    total += written;
-    if (written === 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
-    while (written > 0) {
-      const first = pending[0]!;
-      if (written >= first.length) {
-        written -= first.length;
-        pending = pending.slice(1);
-      } else {
-        pending = [first.subarray(written), ...pending.slice(1)];
-        written = 0;
-      }
-    }
-  }
-  return total;
 }
 
 /**
