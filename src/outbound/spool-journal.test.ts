@@ -24,6 +24,16 @@ function open(dir: string, options: SpoolOptions = {}): Promise<Spool> {
 const segments = (dir: string) => readdirSync(dir).filter((f) => f.startsWith('journal-'));
 const messageFiles = (dir: string) => readdirSync(dir).filter((f) => /\.msg$/.test(f));
 
+/** Flips one bit of the (only) segment at byte `at`, as a bad disk or an editor would; returns the segment's name. */
+function flipBit(dir: string, at: number): string {
+  const [name] = segments(dir);
+  const path = join(dir, name!);
+  const bytes = readFileSync(path);
+  bytes[at]! ^= 0x01;
+  writeFileSync(path, bytes);
+  return name!;
+}
+
 /** A second spool opened on the directory while the first still runs: only what is on disk carries over, as after a crash. */
 describe('spool journal', () => {
   it('when 50 messages are enqueued at once, then they share one segment, which a spool opened after a crash serves from and deletes once all are gone', async () => {
@@ -86,10 +96,7 @@ describe('spool journal', () => {
     const good = await spool.enqueue(message(2), meta());
     // Taken once: the bytes kept in memory for the first attempt are gone, later reads go to the segment.
     await spool.read(bad.id);
-    const path = join(dir, segments(dir)[0]!);
-    const bytes = readFileSync(path);
-    bytes[1000]! ^= 0x01;
-    writeFileSync(path, bytes);
+    flipBit(dir, 1000);
     expect(await spool.read(bad.id)).toBeNull();
     expect(spool.get(bad.id)).toBeUndefined();
     expect(existsSync(join(dir, `${bad.id}.msg.corrupt`))).toBe(true);
@@ -101,12 +108,8 @@ describe('spool journal', () => {
     const first = await open(dir);
     const bad = await first.enqueue(message(1), meta());
     const good = await first.enqueue(message(2), meta());
-    const [old] = segments(dir);
-    const path = join(dir, old!);
-    const bytes = readFileSync(path);
     // Inside the first record's sealed metadata: its header (12 bytes), id (24) and length prefix (4) come first.
-    bytes[12 + 24 + 4 + 30]! ^= 0x01;
-    writeFileSync(path, bytes);
+    const old = flipBit(dir, 12 + 24 + 4 + 30);
     const second = await open(dir);
     expect(second.list().map((m) => m.id)).toEqual([good.id]);
     expect(existsSync(join(dir, `${bad.id}.msg.corrupt`))).toBe(true);

@@ -16,6 +16,17 @@ export interface ParleyProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
+export const SEEDED_BUYER = 'jiwoo.kim@gmail.example';
+export const SEEDED_SELLER = 'owner@bluekettle.example';
+
+/** A seller, a buyer and an order between them, made through the admin API; returns the seller's alias for the buyer. */
+export async function seedPair(p: ParleyProcess): Promise<string> {
+  await p.api('PUT', '/v1/parties/seller-blue', { role: 'seller', name: 'Blue Kettle Store', emails: [SEEDED_SELLER] });
+  await p.api('PUT', '/v1/parties/buyer-jiwoo', { role: 'buyer', name: 'Jiwoo', emails: [SEEDED_BUYER] });
+  const order = await p.api('POST', '/v1/orders', { orderId: 'o1', buyerId: 'buyer-jiwoo', sellerId: 'seller-blue', placedAt: '2026-11-20T00:00:00Z' });
+  return (order.json as { sellerAlias: string }).sellerAlias;
+}
+
 /** The environment a deployment script would give Parley, with test keys and ports chosen by the OS. */
 export function processEnv(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
   return {

@@ -4,10 +4,17 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { tempDir } from '../helpers/env.js';
 import { simpleMessage } from '../helpers/parley.js';
-import { processEnv, spawnParley } from '../helpers/parley-process.js';
+import { processEnv, SEEDED_BUYER, SEEDED_SELLER, seedPair, spawnParley } from '../helpers/parley-process.js';
 import { freePort } from '../helpers/redis-process.js';
 import { RawSmtpClient } from '../helpers/smtp-client.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
+
+async function greeted(port: number): Promise<RawSmtpClient> {
+  const c = await RawSmtpClient.connect(port);
+  await c.read();
+  await c.command('EHLO client.example');
+  return c;
+}
 
 describe('crash recovery', () => {
   it('when the relay is killed with SIGKILL after 250 and before delivery, then the message is delivered after restart', async () => {
@@ -15,14 +22,10 @@ describe('crash recovery', () => {
     const farEndPort = await freePort();
     const env = processEnv(dataDir, { PARLEY_OUTBOUND: `smtp://127.0.0.1:${farEndPort}` });
     const first = await spawnParley(env);
-    await first.api('PUT', '/v1/parties/seller-blue', { role: 'seller', name: 'Blue Kettle Store', emails: ['owner@bluekettle.example'] });
-    await first.api('PUT', '/v1/parties/buyer-jiwoo', { role: 'buyer', name: 'Jiwoo', emails: ['jiwoo.kim@gmail.example'] });
-    const order = (await first.api('POST', '/v1/orders', { orderId: 'o1', buyerId: 'buyer-jiwoo', sellerId: 'seller-blue', placedAt: '2026-11-20T00:00:00Z' })).json as { sellerAlias: string };
+    const sellerAlias = await seedPair(first);
 
-    const c = await RawSmtpClient.connect(first.smtpPort);
-    await c.read();
-    await c.command('EHLO client.example');
-    const res = await c.transaction('jiwoo.kim@gmail.example', [order.sellerAlias], simpleMessage({ from: 'jiwoo.kim@gmail.example', to: order.sellerAlias, subject: 'survives a crash' }));
+    const c = await greeted(first.smtpPort);
+    const res = await c.transaction(SEEDED_BUYER, [sellerAlias], simpleMessage({ from: SEEDED_BUYER, to: sellerAlias, subject: 'survives a crash' }));
     expect(res.end?.code).toBe(250);
     // The far end is down, so the message can only be in the spool when we pull the plug.
     await first.kill('SIGKILL');
@@ -33,7 +36,7 @@ describe('crash recovery', () => {
     try {
       await spawnParley(env);
       const [m] = await farEnd.waitFor(1);
-      expect(m!.to).toEqual(['owner@bluekettle.example']);
+      expect(m!.to).toEqual([SEEDED_SELLER]);
       expect(m!.raw.toString()).toContain('Subject: survives a crash');
       await new Promise((r) => setTimeout(r, 500));
       expect(farEnd.received).toHaveLength(1);
@@ -52,15 +55,11 @@ describe('crash recovery', () => {
     const silent = createServer((socket) => held.push(socket));
     await new Promise<void>((resolve) => silent.listen(farEndPort, '127.0.0.1', resolve));
     const first = await spawnParley(env);
-    await first.api('PUT', '/v1/parties/seller-blue', { role: 'seller', name: 'Blue Kettle Store', emails: ['owner@bluekettle.example'] });
-    await first.api('PUT', '/v1/parties/buyer-jiwoo', { role: 'buyer', name: 'Jiwoo', emails: ['jiwoo.kim@gmail.example'] });
-    const order = (await first.api('POST', '/v1/orders', { orderId: 'o1', buyerId: 'buyer-jiwoo', sellerId: 'seller-blue', placedAt: '2026-11-20T00:00:00Z' })).json as { sellerAlias: string };
+    const sellerAlias = await seedPair(first);
 
-    const c = await RawSmtpClient.connect(first.smtpPort);
-    await c.read();
-    await c.command('EHLO client.example');
+    const c = await greeted(first.smtpPort);
     for (let i = 1; i <= 5; i++) {
-      const res = await c.transaction('jiwoo.kim@gmail.example', [order.sellerAlias], simpleMessage({ from: 'jiwoo.kim@gmail.example', to: order.sellerAlias, subject: `journalled ${i}` }));
+      const res = await c.transaction(SEEDED_BUYER, [sellerAlias], simpleMessage({ from: SEEDED_BUYER, to: sellerAlias, subject: `journalled ${i}` }));
       expect(res.end?.code).toBe(250);
     }
     const spool = join(dataDir, 'spool', 'w0');

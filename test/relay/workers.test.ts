@@ -5,19 +5,13 @@ import { subkey } from '../../src/crypto/keys.js';
 import { Spool } from '../../src/outbound/spool.js';
 import { tempDir, testLogger, testSecrets } from '../helpers/env.js';
 import { simpleMessage } from '../helpers/parley.js';
-import { processEnv, spawnParley, type ParleyProcess } from '../helpers/parley-process.js';
+import { processEnv, SEEDED_BUYER, SEEDED_SELLER, seedPair, spawnParley, type ParleyProcess } from '../helpers/parley-process.js';
 import { metricValue } from '../helpers/metrics.js';
 import { freePort } from '../helpers/redis-process.js';
 import { RawSmtpClient } from '../helpers/smtp-client.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 
-const BUYER = 'jiwoo.kim@gmail.example';
-
-async function seed(p: ParleyProcess): Promise<string> {
-  await p.api('PUT', '/v1/parties/seller-blue', { role: 'seller', name: 'Blue Kettle Store', emails: ['owner@bluekettle.example'] });
-  await p.api('PUT', '/v1/parties/buyer-jiwoo', { role: 'buyer', name: 'Jiwoo', emails: [BUYER] });
-  return ((await p.api('POST', '/v1/orders', { orderId: 'o1', buyerId: 'buyer-jiwoo', sellerId: 'seller-blue', placedAt: '2026-11-20T00:00:00Z' })).json as { sellerAlias: string }).sellerAlias;
-}
+const BUYER = SEEDED_BUYER;
 
 /** spawnParley returns at the first worker's start; mail should not go out before both listen. */
 async function bothStarted(p: ParleyProcess): Promise<void> {
@@ -44,7 +38,7 @@ describe('several workers on one node', () => {
     try {
       const parley = await spawnParley(processEnv(tempDir(), { PARLEY_WORKERS: '2', PARLEY_MAX_CONNECTIONS_PER_IP: '100', PARLEY_OUTBOUND: `smtp://127.0.0.1:${sink.port}` }));
       await bothStarted(parley);
-      const sellerAlias = await seed(parley);
+      const sellerAlias = await seedPair(parley);
       const codes = await Promise.all(Array.from({ length: 24 }, (_, i) => sendOne(parley.smtpPort, sellerAlias, `m${i}`)));
       expect(codes.every((c) => c === 250)).toBe(true);
       await sink.waitFor(24);
@@ -66,7 +60,7 @@ describe('several workers on one node', () => {
     try {
       const parley = await spawnParley(processEnv(tempDir(), { PARLEY_WORKERS: '2', PARLEY_OUTBOUND: `smtp://127.0.0.1:${sink.port}` }));
       await bothStarted(parley);
-      const sellerAlias = await seed(parley);
+      const sellerAlias = await seedPair(parley);
       expect(await sendOne(parley.smtpPort, sellerAlias, 'first')).toBe(250);
       const greetings = async (pause: string) => {
         const metrics = await fetch(`http://127.0.0.1:${parley.apiPort}/metrics`).then((r) => r.text());
@@ -89,7 +83,7 @@ describe('several workers on one node', () => {
     const dataDir = tempDir();
     farEnd.port = await freePort();
     const parley = await spawnParley(processEnv(dataDir, { PARLEY_WORKERS: '2', PARLEY_OUTBOUND: `smtp://127.0.0.1:${farEnd.port}` }));
-    const sellerAlias = await seed(parley);
+    const sellerAlias = await seedPair(parley);
     const codes = await Promise.all(Array.from({ length: 6 }, (_, i) => sendOne(parley.smtpPort, sellerAlias, `kept ${i}`)));
     expect(codes.every((c) => c === 250)).toBe(true);
 
@@ -120,7 +114,7 @@ describe('several workers on one node', () => {
     // What worker 1 of an earlier two-worker run left: a small message in its journal, a large one in a file.
     const orphan = await Spool.open(orphanDir, subkey(testSecrets.dataKey, 'spool'), testLogger());
     const message = (subject: string, size: number) => Buffer.from(`Subject: ${subject}\r\n\r\n${'Thank you for the order.\r\n'.repeat(Math.ceil(size / 26))}`);
-    const meta = { from: '', to: 'owner@bluekettle.example', notify: null, context: {} };
+    const meta = { from: '', to: SEEDED_SELLER, notify: null, context: {} };
     await orphan.enqueue(message('left in the journal', 2_000), meta);
     await orphan.enqueue(message('left in a file', 300_000), meta);
     orphan.close();
