@@ -302,15 +302,14 @@ export class Spool {
 
   private async writeOut(id: string): Promise<void> {
     const journal = this.journal;
-    const tmp = this.tmpPath(id, 'msg');
+    let payload: Buffer;
     try {
-      await writeSynced(tmp, journal.read(id));
-      renameSync(tmp, this.path(id, 'msg'));
-      await this.dirSync.sync();
+      payload = journal.read(id);
     } catch (err) {
-      await rm(tmp, { force: true }).catch(() => undefined);
-      throw unavailable('cannot move a message out of the journal', err);
+      throw unavailable('cannot read from the spool', err);
     }
+    // The same write as a new message's file; on failure the message is still in the journal.
+    await this.writeFile(id, [payload], payload.length);
     if (journal.has(id)) journal.forget(id);
     // Removed while it was written out: the file must not bring it back.
     else await unlink(this.path(id, 'msg')).catch(ignoreMissing);
