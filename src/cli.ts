@@ -7,7 +7,7 @@ import { ParleyError } from './domain/errors.js';
 import { createDirectory, type Directory } from './directory/services.js';
 import { DailyCap } from './limits/daily-cap.js';
 import cluster from 'node:cluster';
-import { adoptOrphanSpools, clusterGreetPasses, clusterMetrics, runPrimary, workerConfig, workerCount, workerIndex } from './cluster.js';
+import { adoptOrphanSpools, clusterGreetPasses, clusterHandoff, clusterMetrics, runPrimary, workerConfig, workerCount, workerIndex } from './cluster.js';
 import { startParley } from './main.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { openStore } from './storage/open-store.js';
@@ -62,7 +62,12 @@ export function buildCli(): Command {
       if (cluster.isPrimary) adoptOrphanSpools(cfg, 1, logger);
       const worker = cluster.isWorker ? logger.child({ worker: workerIndex() }) : logger;
       const parley = cluster.isWorker
-        ? await startParley(workerConfig(cfg), worker, { workerIndex: workerIndex(), clusterMetrics, greetPassShare: clusterGreetPasses })
+        ? await startParley(workerConfig(cfg), worker, {
+            workerIndex: workerIndex(),
+            clusterMetrics,
+            greetPassShare: clusterGreetPasses,
+            handoff: clusterHandoff(workerCount(cfg), workerIndex()),
+          })
         : await startParley(cfg, worker);
       const stop = (signal: string) => {
         logger.info({ signal }, 'shutting down');

@@ -1,11 +1,13 @@
 import cluster, { type Worker } from 'node:cluster';
 import { mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { AggregatorRegistry, type Registry } from 'prom-client';
 import { loadDkimKey, loadTls } from './config/key-material.js';
 import type { Config } from './config/schema.js';
 import { resolveSecrets } from './config/secrets.js';
+import type { ConnectionHandoff } from './inbound/limits/connection-handoff.js';
 import type { GreetPassShare } from './inbound/limits/greet-pass.js';
 import type { Logger } from './observability/logger.js';
 import { isJournalFile } from './outbound/spool-journal.js';
@@ -13,6 +15,7 @@ import { isJournalFile } from './outbound/spool-journal.js';
 const METRICS_REQUEST = 'parley:metrics';
 const METRICS_REPLY = 'parley:metrics:reply';
 const GREET_PASS = 'parley:greet-pass';
+const HANDOFF = 'parley:handoff';
 /** A worker that dies is started again after this pause, so a crash loop does not spin the CPU. */
 const RESTART_DELAY_MS = 1_000;
 
@@ -26,8 +29,8 @@ export function workerIndex(): number {
 }
 
 /**
- * A worker's share of the node-wide connection limits: connections are spread round-robin over the workers,
- * and each counts only its own, so each enforces its part of the node's limit.
+ * A worker's share of the node-wide connection limits: each worker holds at most its share, so the node never
+ * holds more than its limit, and passes a connection beyond its share to another worker (ConnectionIntake).
  */
 export function workerConfig(config: Config): Config {
   const n = workerCount(config);
@@ -53,14 +56,24 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   loadDkimKey(config, logger);
   await loadTls(config, logger);
   adoptOrphanSpools(config, count, logger);
+  // The workers accept from the shared socket themselves: dealing connections out round-robin cost the primary
+  // and the worker a message per connection (9 % of the CPU per message at c=50 with two workers, measured with
+  // bench:ab). The limits hold all the same (see ConnectionIntake). An operator's NODE_CLUSTER_SCHED_POLICY wins.
+  if (!process.env.NODE_CLUSTER_SCHED_POLICY) cluster.schedulingPolicy = cluster.SCHED_NONE;
 
   const aggregator = new AggregatorRegistry();
   const workers = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
+  const byIndex = new Map<number, Worker>();
   let stopping = false;
   const fork = (index: number): Worker => {
     // See the Dockerfile: large messages' buffers go back to the system once freed (an operator's value wins).
     const worker = cluster.fork({ PARLEY_WORKER_INDEX: String(index), MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072' });
-    worker.on('message', (message: { type?: string; id?: number; client?: string }) => {
+    byIndex.set(index, worker);
+    worker.on('message', (message: { type?: string; id?: number; client?: string; tried?: unknown }, handle: unknown) => {
+      if (message?.type === HANDOFF) {
+        passOn(byIndex, message.tried, handle, logger);
+        return;
+      }
       if (message?.type === GREET_PASS) {
         for (const other of workers()) if (other !== worker && other.isConnected()) other.send(message);
         return;
@@ -97,6 +110,48 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   process.on('SIGHUP', () => {
     for (const w of workers()) w.process.kill('SIGHUP');
   });
+}
+
+/**
+ * In the primary: a connection a worker had no room for goes to a live worker that has not tried it yet; with
+ * none left, to the last one that tried, which then refuses it (421). The primary's copy of the socket is
+ * closed once sent.
+ */
+function passOn(byIndex: Map<number, Worker>, triedValue: unknown, socket: unknown, logger: Logger): void {
+  if (!(socket instanceof Socket)) return;
+  const tried = Array.isArray(triedValue) ? triedValue.filter((i): i is number => Number.isInteger(i)) : [];
+  const live = [...byIndex].filter(([, w]) => w.isConnected());
+  const untried = live.filter(([i]) => !tried.includes(i));
+  const next = untried[0] ?? live.find(([i]) => i === tried.at(-1)) ?? live[0];
+  if (!next) {
+    socket.destroy();
+    return;
+  }
+  next[1].send({ type: HANDOFF, tried, last: untried.length <= 1 }, socket, (err: Error | null) => {
+    socket.destroy();
+    if (err) logger.warn({ err: err.message, worker: next[0] }, 'could not pass a connection on to a worker; it was closed');
+  });
+}
+
+/** In a worker: connections beyond its share of the limits go to the node's other workers through the primary. */
+export function clusterHandoff(workers: number, self: number): ConnectionHandoff {
+  return {
+    workers,
+    self,
+    pass(socket, tried) {
+      // On failure (the primary is gone) the client sees the connection close and tries again later.
+      process.send?.({ type: HANDOFF, tried }, socket, undefined, (err: Error | null) => {
+        if (err) socket.destroy();
+      });
+    },
+    receive(onSocket) {
+      process.on('message', (message: { type?: string; tried?: unknown; last?: unknown }, handle: unknown) => {
+        if (message?.type !== HANDOFF || !(handle instanceof Socket)) return;
+        const tried = Array.isArray(message.tried) ? message.tried.filter((i): i is number => Number.isInteger(i)) : [];
+        onSocket(handle, tried, message.last === true);
+      });
+    },
+  };
 }
 
 /** In a worker: the node's metrics, gathered by the primary from every worker. */

@@ -16,6 +16,7 @@ import { Metrics } from './observability/metrics.js';
 import { spoolDir } from './cluster.js';
 import type { Registry } from 'prom-client';
 import { DeliveryReports } from './outbound/delivery-reports.js';
+import type { ConnectionHandoff } from './inbound/limits/connection-handoff.js';
 import type { GreetPassShare } from './inbound/limits/greet-pass.js';
 import { DeliveryWorker } from './outbound/delivery-worker.js';
 import { retryScheduleFrom } from './outbound/retry-schedule.js';
@@ -53,6 +54,8 @@ export interface StartOptions {
   clusterMetrics?: (registry: Registry) => () => Promise<string>;
   /** Set in cluster workers: greeting passes reach the other workers. */
   greetPassShare?: GreetPassShare;
+  /** Set in cluster workers: connections beyond this worker's share of the limits go to another worker. */
+  handoff?: ConnectionHandoff;
 }
 
 export interface RunningParley {
@@ -194,7 +197,18 @@ export async function startParley(config: Config, logger: Logger, options: Start
     else logger.error({ error: result.error }, 'content policy reload refused; the rules in force stay');
     return result;
   };
-  const smtp = createSmtpEdge({ config, pipeline, tls, loopMarker: marker, logger, rates: store.rates, metrics, largeMessages, greetPassShare: options.greetPassShare });
+  const smtp = createSmtpEdge({
+    config,
+    pipeline,
+    tls,
+    loopMarker: marker,
+    logger,
+    rates: store.rates,
+    metrics,
+    largeMessages,
+    greetPassShare: options.greetPassShare,
+    handoff: options.handoff,
+  });
   const api = await buildAdminServer({
     directory,
     store,

@@ -12,6 +12,7 @@ import type { RelayPipeline } from '../pipeline/relay-pipeline.js';
 import type { Transaction } from '../pipeline/transaction.js';
 import type { RateCounter } from '../storage/ports.js';
 import type { DeadlineCode } from './limits/connection-deadlines.js';
+import type { ConnectionHandoff } from './limits/connection-handoff.js';
 import { EdgeLimits, type ConnectionGuard } from './limits/edge-limits.js';
 import { GreetPassList, type GreetPassShare } from './limits/greet-pass.js';
 import { checkMimeStructure } from './limits/mime-structure.js';
@@ -29,9 +30,11 @@ export interface SmtpEdgeDeps {
   rates: RateCounter;
   /** How the refused-recipient tarpit waits; a timer unless a test records the waits instead. */
   sleep?: (ms: number) => Promise<void>;
-  metrics?: Pick<Metrics, 'smtpReplies' | 'acceptLatency' | 'greetings'>;
+  metrics?: Pick<Metrics, 'smtpReplies' | 'acceptLatency' | 'greetings' | 'connectionHandoffs'>;
   /** Set in cluster workers: greeting passes are shared with the node's other workers. */
   greetPassShare?: GreetPassShare;
+  /** Set in cluster workers: connections beyond this worker's share of the limits go to another worker. */
+  handoff?: ConnectionHandoff;
   /** Large messages are processed a few at a time (memory); small ones pass straight through. */
   largeMessages: Pick<LargeMessageGate, 'run' | 'checkpoint'>;
 }
@@ -92,7 +95,14 @@ export function createSmtpEdge(deps: SmtpEdgeDeps): SmtpEdge {
   const { limits } = config;
   const log = logger.child({ component: 'smtp' });
   const hostname = config.hostname ?? config.domain;
-  const edgeLimits = new EdgeLimits({ limits, rates: deps.rates, sleep: deps.sleep ?? ((ms) => sleep(ms)), logger: log });
+  const edgeLimits = new EdgeLimits({
+    limits,
+    rates: deps.rates,
+    sleep: deps.sleep ?? ((ms) => sleep(ms)),
+    logger: log,
+    handoff: deps.handoff,
+    onHandoff: () => deps.metrics?.connectionHandoffs.inc(),
+  });
   const greetPasses = new GreetPassList(limits.greetPassTtlSeconds, { share: deps.greetPassShare });
 
   // Each callback is wrapped once here: async/await inside, smtp-server's callback style outside. A deadline
@@ -225,6 +235,7 @@ export function createSmtpEdge(deps: SmtpEdgeDeps): SmtpEdge {
     adopt,
   );
   server.on('error', (err) => log.warn({ err: err.message }, 'smtp connection error'));
+  edgeLimits.installIntake(server.server);
 
   return {
     listen: () =>

@@ -36,6 +36,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly connectionHandoffs = new Counter({
+    name: 'parley_connection_handoffs_total',
+    help: 'Connections a worker passed to another worker of the node because its share of the connection limits was full',
+    registers: [this.registry],
+  });
+
   readonly policyFindings = new Counter({
     name: 'parley_policy_findings_total',
     help: 'Content policy findings by rule and action',

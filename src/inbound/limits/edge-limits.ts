@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import type { Config } from '../../config/schema.js';
 import { ParleyError } from '../../domain/errors.js';
 import type { Logger } from '../../observability/logger.js';
@@ -6,6 +6,7 @@ import type { RateCounter } from '../../storage/ports.js';
 import { clientKey } from './client-key.js';
 import { ClientRates } from './client-rates.js';
 import { ConnectionDeadlines, type DeadlineCode } from './connection-deadlines.js';
+import { ConnectionIntake, type ConnectionHandoff } from './connection-handoff.js';
 import { ConnectionTally } from './connection-tally.js';
 import { RcptTarpit } from './rcpt-tarpit.js';
 
@@ -16,6 +17,8 @@ export interface ConnectionGuard {
   readonly deadlines: ConnectionDeadlines;
   /** Counted in the concurrency tally, so closing must count it out. */
   admitted: boolean;
+  /** No worker of the node had room for it: the greeting is this refusal. */
+  refusal?: ParleyError;
   rcptFailures: number;
 }
 
@@ -24,6 +27,9 @@ export interface EdgeLimitsDeps {
   rates: RateCounter;
   sleep: (ms: number) => Promise<void>;
   logger: Logger;
+  /** In a cluster worker: where a connection goes when this worker's share of the connection limits is full. */
+  handoff?: ConnectionHandoff;
+  onHandoff?: () => void;
 }
 
 /**
@@ -34,25 +40,37 @@ export class EdgeLimits {
   private readonly tally: ConnectionTally;
   private readonly clientRates: ClientRates;
   private readonly tarpit: RcptTarpit;
+  private readonly intake: ConnectionIntake;
 
   constructor(private readonly deps: EdgeLimitsDeps) {
     const { limits, rates, logger } = deps;
     this.tally = new ConnectionTally(limits);
+    this.intake = new ConnectionIntake(this.tally, deps.handoff, deps.onHandoff);
     this.clientRates = new ClientRates(rates, limits, logger);
     this.tarpit = new RcptTarpit(rates, limits, deps.sleep, logger);
   }
 
-  /** A socket was accepted: its deadlines run from now, before the greeting. */
+  /** Concurrency is counted as sockets are accepted, before smtp-server sees them (see ConnectionIntake). */
+  installIntake(server: Server): void {
+    this.intake.install(server);
+  }
+
+  /** smtp-server made a session of an accepted socket: its deadlines run from now, before the greeting. */
   open(remoteAddress: string, socket: Socket, cut: (code: DeadlineCode) => void): ConnectionGuard {
     const deadlines = new ConnectionDeadlines(this.deps.limits, cut);
     deadlines.watch(socket);
-    return { client: clientKey(remoteAddress), deadlines, admitted: false, rcptFailures: 0 };
+    const { counted, refusal } = this.intake.claim(socket);
+    return { client: clientKey(remoteAddress), deadlines, admitted: counted, refusal, rcptFailures: 0 };
   }
 
-  /** Before the greeting: concurrency on this node (421 4.7.0), then the shared connection rate (451 4.7.1). */
+  /** Before the greeting: concurrency on the node (421 4.7.0), then the shared connection rate (451 4.7.1). */
   async admit(guard: ConnectionGuard): Promise<void> {
-    this.tally.admit(guard.client);
-    guard.admitted = true;
+    if (guard.refusal) throw guard.refusal;
+    // A socket that did not come through the intake (none installed) is counted here.
+    if (!guard.admitted) {
+      this.tally.admit(guard.client);
+      guard.admitted = true;
+    }
     await this.clientRates.onConnection(guard.client);
   }
 

@@ -1,4 +1,4 @@
-/** How the workers of one node tell each other of passes: connections are handed out round-robin, not by client. */
+/** How the workers of one node tell each other of passes: a client's connections reach any worker, not one. */
 export interface GreetPassShare {
   publish(client: string): void;
   subscribe(onPass: (client: string) => void): void;

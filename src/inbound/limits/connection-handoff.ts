@@ -1,0 +1,99 @@
+import type { Server, Socket } from 'node:net';
+import type { ParleyError } from '../../domain/errors.js';
+import { clientKey } from './client-key.js';
+import type { ConnectionTally } from './connection-tally.js';
+
+/**
+ * How a worker passes on a connection it has no room for: to another worker of the node, through the primary
+ * (src/cluster.ts). `tried` lists the workers that had no room for it, the sender included.
+ */
+export interface ConnectionHandoff {
+  /** Workers on the node, this one included. */
+  readonly workers: number;
+  readonly self: number;
+  pass(socket: Socket, tried: number[]): void;
+  /** `last`: no other worker is left to try; this one answers (with the 421, if it has no room either). */
+  receive(onSocket: (socket: Socket, tried: number[], last: boolean) => void): void;
+}
+
+/**
+ * The workers of a node accept connections from the shared socket themselves (the primary does not deal them
+ * out: that cost a trip through the primary per connection), so one worker may take a whole burst from one
+ * client. Each worker holds at most its share of the node's connection limits (src/cluster.ts workerConfig), so
+ * the node never holds more than its limits; a connection arriving at a worker whose share is full goes to the
+ * next worker, and only one that reaches the last worker without room is refused. So a client meets the node's
+ * limit, not one worker's share of it, and the common case costs no message between processes.
+ *
+ * The tally counts a connection from the moment it is accepted (not from smtp-server's onConnect, a tick
+ * later): a burst accepted in one go must see its own earlier connections.
+ */
+export class ConnectionIntake {
+  /** Sockets counted in the tally whose SMTP session has not started yet, and the client they count for. */
+  private readonly reserved = new WeakMap<Socket, string>();
+  /** Sockets no worker had room for: their session answers with this refusal. */
+  private readonly refused = new WeakMap<Socket, ParleyError>();
+
+  constructor(
+    private readonly tally: ConnectionTally,
+    private readonly handoff?: ConnectionHandoff,
+    private readonly onHandoff?: () => void,
+  ) {}
+
+  /**
+   * Puts the intake in front of smtp-server's own connection listener (the one net.createServer was given),
+   * and takes the sockets other workers pass here.
+   */
+  install(server: Server): void {
+    const listeners = server.listeners('connection') as ((socket: Socket) => void)[];
+    if (listeners.length !== 1) throw new Error(`expected one connection listener on the SMTP server, found ${listeners.length}`);
+    const [start] = listeners as [(socket: Socket) => void];
+    server.removeAllListeners('connection');
+    const take = (socket: Socket, tried: number[], last: boolean) => {
+      if (this.admit(socket, tried, last)) start.call(server, socket);
+    };
+    server.on('connection', (socket: Socket) => take(socket, [], false));
+    this.handoff?.receive((socket, tried, last) => take(socket, tried, last));
+  }
+
+  /** False when the socket went to another worker. */
+  private admit(socket: Socket, tried: number[], last: boolean): boolean {
+    if (socket.remoteAddress === undefined) return true; // already gone: smtp-server's session closes at once
+    const client = clientKey(socket.remoteAddress);
+    try {
+      this.tally.admit(client);
+    } catch (err) {
+      const h = this.handoff;
+      if (h && !last && tried.length + 1 < h.workers) {
+        this.onHandoff?.();
+        h.pass(socket, [...tried, h.self]);
+        return false;
+      }
+      this.refused.set(socket, err as ParleyError);
+      return true;
+    }
+    this.reserved.set(socket, client);
+    // Closed before smtp-server made a session of it: nothing else will count it out.
+    socket.once('close', () => this.release(socket));
+    return true;
+  }
+
+  /**
+   * The session of this socket starts: from here it counts the connection out when it closes (a STARTTLS
+   * socket replaces this one, so its close is the session's to report). `counted`: the tally holds it;
+   * `refusal`: no worker had room for it.
+   */
+  claim(socket: Socket): { counted: boolean; refusal?: ParleyError } {
+    const refusal = this.refused.get(socket);
+    if (refusal) return { counted: false, refusal };
+    const counted = this.reserved.has(socket);
+    this.reserved.delete(socket);
+    return { counted };
+  }
+
+  private release(socket: Socket): void {
+    const client = this.reserved.get(socket);
+    if (client === undefined) return;
+    this.reserved.delete(socket);
+    this.tally.release(client);
+  }
+}
