@@ -27,7 +27,8 @@ const USAGE = `npm run bench:ab -- --against=<rev|dir> [flags]
   --warm-up=20           seconds of the same load on both before the first repetition (each worker's JIT)
   --workers=1            PARLEY_WORKERS of both relays (--workers-a overrides A's)
   --workers-a=N
-  --client-ips=300       loopback source addresses
+  --client-ips=4096      loopback source addresses (both relays count each address's connections per
+                         minute in the shared store: fewer addresses meet PARLEY_CONNECTION_RATE_PER_IP)
   --env-a=NAME=value     an environment variable for A only (repeatable); --env-b for B only: with
   --env-b=NAME=value     --against=HEAD, a comparison of settings (UV_THREADPOOL_SIZE=2, …) instead of code
   --node-args-a="…"      Node options for A only (space-separated, e.g. "--single-threaded-gc"); --node-args-b for B
@@ -60,7 +61,7 @@ async function main(): Promise<number> {
       'warm-up': { type: 'string', default: '20' },
       workers: { type: 'string', default: '1' },
       'workers-a': { type: 'string' },
-      'client-ips': { type: 'string', default: '300' },
+      'client-ips': { type: 'string', default: '4096' },
       'env-a': { type: 'string', multiple: true, default: [] },
       'env-b': { type: 'string', multiple: true, default: [] },
       'node-args-a': { type: 'string', default: '' },
