@@ -76,8 +76,6 @@ export interface RunningParley {
 const VERP_MARGIN_MS = 7 * 86_400_000;
 /** Thread ids are kept about as long as people reply to old order mail. */
 const THREAD_TTL_SECONDS = 400 * 86_400;
-/** Remote servers send late bounces within days of accepting. */
-const BOUNCE_RECORD_TTL_SECONDS = 14 * 86_400;
 /** Retention is counted in days: an hourly purge deletes a message at most an hour late. */
 const QUARANTINE_PURGE_INTERVAL_MS = 3_600_000;
 
@@ -125,7 +123,8 @@ export async function startParley(config: Config, logger: Logger, options: Start
     queue,
     logger,
     now,
-    bounceRecordTtlSeconds: BOUNCE_RECORD_TTL_SECONDS,
+    // As long as the message's VERP address is accepted (see verp.encode below): no bounce can use it after.
+    bounceRecordTtlSeconds: config.outbound.maxQueueAge + VERP_MARGIN_MS / 1000,
   });
   // Two gates of the same size: receiving never waits for a delivery (which can take minutes when the far end
   // is slow); a large delivery gives way to a large message being received, for a few seconds at most.
@@ -142,7 +141,6 @@ export async function startParley(config: Config, logger: Logger, options: Start
     perDestination: config.outbound.perDestination,
     logger,
     now,
-    onDelivered: (msg) => reports.delivered(msg),
     onFailed: (msg, failure) => reports.failed(msg, failure),
     observe: (outcome, msg) => {
       metrics.deliveryAttempts.inc({ outcome });
@@ -177,6 +175,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
       loopMarker: marker,
       hostname,
       now,
+      bounces: reports,
     }),
     policy: new PolicyEngine(policyRules, { duplicates: store.duplicates }),
     describeRule: (id) => policyRules.current().rules.find((r) => r.id === id)?.description,

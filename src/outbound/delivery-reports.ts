@@ -14,7 +14,7 @@ export interface DeliveryReportsDeps {
   queue: MessageQueue;
   logger: Logger;
   now: () => number;
-  /** How long after delivery a late bounce can still be reported to the sender. */
+  /** How long a late bounce can still be reported to the sender, counted from acceptance. */
   bounceRecordTtlSeconds: number;
 }
 
@@ -31,11 +31,14 @@ interface SealedNotify {
 export class DeliveryReports {
   constructor(private readonly deps: DeliveryReportsDeps) {}
 
-  /** Remote accepted: remember whom to tell if it bounces later, at our VERP address. */
-  async delivered(msg: QueuedMessage): Promise<void> {
-    if (!msg.notify) return;
-    const sealed = this.deps.cipher.seal(JSON.stringify({ notify: msg.notify, realRecipient: msg.to } satisfies SealedNotify));
-    await this.deps.bounces.putBounceRecord(msg.id, { notifySealed: sealed }, this.deps.bounceRecordTtlSeconds);
+  /**
+   * The message is accepted: remember whom to tell should it bounce later at its VERP address (a remote may
+   * accept and fail days after). Written on acceptance, with the message's thread entry in the same trip to the
+   * store, rather than after delivery, so delivery needs no store at all.
+   */
+  async expectBounces(queueId: string, notify: NotifyInfo, realRecipient: string): Promise<void> {
+    const sealed = this.deps.cipher.seal(JSON.stringify({ notify, realRecipient } satisfies SealedNotify));
+    await this.deps.bounces.putBounceRecord(queueId, { notifySealed: sealed }, this.deps.bounceRecordTtlSeconds);
   }
 
   /** Remote refused for good, or the message outlived the queue: DSN to the original sender. */

@@ -9,7 +9,7 @@ import type { DkimSigner } from './sign-message.js';
 import { traceHeaders } from './trace-headers.js';
 import type { MessageQueue } from './transaction.js';
 import type { ThreadTranslator } from './translate-thread.js';
-import { newQueueId } from '../outbound/queued-message.js';
+import { newQueueId, type NotifyInfo } from '../outbound/queued-message.js';
 
 /** Who writes to whom within a pair, as marketplace data knows them. */
 export interface Conversation {
@@ -46,6 +46,8 @@ export interface ForwarderDeps {
   now: () => number;
   /** Frees a large message's temporary buffers between stages (see LargeMessageGate). */
   memory?: Pick<LargeMessageGate, 'checkpoint'>;
+  /** Whom to tell of a late bounce (DeliveryReports.expectBounces). */
+  bounces: { expectBounces(queueId: string, notify: NotifyInfo, realRecipient: string): Promise<void> };
 }
 
 /**
@@ -76,11 +78,16 @@ export class Forwarder {
       content: input.content,
     });
     this.deps.memory?.checkpoint(composed.length);
-    // The thread entry is written before the spool, so a store failure answers 451 with nothing queued. It does
-    // not depend on the signature: the two overlap (the signature is made in the thread pool meanwhile).
+    const to = c.recipient.emails[0]!;
+    // Auto-replies and null-sender mail never get a DSN: that is how bounce loops start.
+    const notify: NotifyInfo | null = envelopeFrom === '' || autoSubmitted ? null : { to: envelopeFrom, recipientAlias: c.recipientAlias, subject, arrivalDate: now() };
+    // The thread entry and the bounce record are written before the spool, so a store failure answers 451 with
+    // nothing queued; both go in one trip to the store. Neither depends on the signature: they overlap (the
+    // signature is made in the thread pool meanwhile).
     const [signature] = await Promise.all([
       this.deps.signer.signature(composed),
       threads.remember(c.pair.id, c.sender.role, relayLocal, originalId),
+      notify ? this.deps.bounces.expectBounces(queueId, notify, to) : undefined,
     ]);
     const trace = traceHeaders({
       hostname: this.deps.hostname,
@@ -94,9 +101,8 @@ export class Forwarder {
     await this.deps.queue.enqueue([Buffer.from(trace + signature), composed], {
       id: queueId,
       from: this.deps.verp.encode(queueId),
-      to: c.recipient.emails[0]!,
-      // Auto-replies and null-sender mail never get a DSN: that is how bounce loops start.
-      notify: envelopeFrom === '' || autoSubmitted ? null : { to: envelopeFrom, recipientAlias: c.recipientAlias, subject, arrivalDate: now() },
+      to,
+      notify,
       context: { pairId: c.pair.id, direction: c.direction, senderId: c.sender.id },
     });
     log.info({ pairId: c.pair.id, direction: c.direction, auth: input.auth.verdict, tags: policyTags, bytes: composed.length }, 'message queued');

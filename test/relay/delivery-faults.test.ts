@@ -72,6 +72,26 @@ describe('delivery faults', () => {
     expect(relay.sink.received).toHaveLength(0);
   });
 
+  it('when a message is accepted, then whom to tell of a late bounce is already stored, and a null-sender message stores nothing', async () => {
+    // The far end is down: nothing is delivered, so the record can only come from acceptance.
+    const relay = await startRelay({ overrides: { outbound: { target: `smtp://127.0.0.1:${await freePort()}` } } });
+    const { sellerAlias } = await relay.seed();
+    const c = await relay.client();
+    const queued = async (from: string) => {
+      const res = await c.transaction(from, [sellerAlias], simpleMessage({ from: BUYER, to: sellerAlias }));
+      expect(res.end?.code).toBe(250);
+      return /queued as (\S+)/.exec(res.end!.text)![1]!;
+    };
+    const withSender = await queued(BUYER);
+    const nullSender = await queued('');
+    expect(relay.parley.spool.depth()).toBe(2);
+    const record = await relay.parley.store.bounces.getBounceRecord(withSender);
+    expect(record?.notifySealed).toMatch(/^v1\./);
+    // Sealed: the sender's address is not readable in the store.
+    expect(JSON.stringify(record)).not.toContain('jiwoo');
+    expect(await relay.parley.store.bounces.getBounceRecord(nullSender)).toBeNull();
+  });
+
   it('when a bounce arrives at our VERP address after delivery, then the sender gets a DSN; a forged one is refused', async () => {
     const relay = await startRelay();
     const { sellerAlias } = await relay.seed();
