@@ -119,7 +119,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
  */
 function passOn(byIndex: Map<number, Worker>, triedValue: unknown, socket: unknown, logger: Logger): void {
   if (!(socket instanceof Socket)) return;
-  const tried = Array.isArray(triedValue) ? triedValue.filter((i): i is number => Number.isInteger(i)) : [];
+  const tried = workerList(triedValue);
   const live = [...byIndex].filter(([, w]) => w.isConnected());
   const untried = live.filter(([i]) => !tried.includes(i));
   const next = untried[0] ?? live.find(([i]) => i === tried.at(-1)) ?? live[0];
@@ -131,6 +131,11 @@ function passOn(byIndex: Map<number, Worker>, triedValue: unknown, socket: unkno
     socket.destroy();
     if (err) logger.warn({ err: err.message, worker: next[0] }, 'could not pass a connection on to a worker; it was closed');
   });
+}
+
+/** The worker indices a handoff message carries (it crossed a process boundary: checked, not trusted). */
+function workerList(value: unknown): number[] {
+  return Array.isArray(value) ? value.filter((i): i is number => Number.isInteger(i)) : [];
 }
 
 /** In a worker: connections beyond its share of the limits go to the node's other workers through the primary. */
@@ -147,8 +152,7 @@ export function clusterHandoff(workers: number, self: number): ConnectionHandoff
     receive(onSocket) {
       process.on('message', (message: { type?: string; tried?: unknown; last?: unknown }, handle: unknown) => {
         if (message?.type !== HANDOFF || !(handle instanceof Socket)) return;
-        const tried = Array.isArray(message.tried) ? message.tried.filter((i): i is number => Number.isInteger(i)) : [];
-        onSocket(handle, tried, message.last === true);
+        onSocket(handle, workerList(message.tried), message.last === true);
       });
     },
   };

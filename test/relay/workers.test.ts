@@ -39,16 +39,21 @@ describe('several workers on one node', () => {
       const parley = await spawnParley(processEnv(tempDir(), { PARLEY_WORKERS: '2', PARLEY_MAX_CONNECTIONS_PER_IP: '100', PARLEY_OUTBOUND: `smtp://127.0.0.1:${sink.port}` }));
       await bothStarted(parley);
       const sellerAlias = await seedPair(parley);
-      const codes = await Promise.all(Array.from({ length: 24 }, (_, i) => sendOne(parley.smtpPort, sellerAlias, `m${i}`)));
-      expect(codes.every((c) => c === 250)).toBe(true);
-      await sink.waitFor(24);
+      // The workers take connections from the shared socket as the kernel wakes them, so one may take a whole
+      // burst: rounds of three at once (each a new race between the workers) until both have served.
+      const servedBy = () => new Set(parley.logs.filter((l) => l.msg === 'message queued').map((l) => l.worker));
+      let sent = 0;
+      for (let round = 0; round < 40 && (sent < 24 || servedBy().size < 2); round++) {
+        const codes = await Promise.all(Array.from({ length: 3 }, () => sendOne(parley.smtpPort, sellerAlias, `m${sent++}`)));
+        expect(codes.every((c) => c === 250)).toBe(true);
+      }
+      await sink.waitFor(sent);
       const subjects = new Set(sink.received.map((m) => /^Subject: (.*)\r$/m.exec(m.raw.toString())![1]));
-      expect(subjects.size).toBe(24);
+      expect(subjects.size).toBe(sent);
 
-      const accepted = parley.logs.filter((l) => l.msg === 'message queued');
-      expect(new Set(accepted.map((l) => l.worker))).toEqual(new Set([0, 1]));
+      expect(servedBy()).toEqual(new Set([0, 1]));
       const metrics = await fetch(`http://127.0.0.1:${parley.apiPort}/metrics`).then((r) => r.text());
-      expect(metrics).toMatch(/^parley_messages_total\{verdict="accepted",reason=""\} 24$/m);
+      expect(metrics).toMatch(new RegExp(`^parley_messages_total\\{verdict="accepted",reason=""\\} ${sent}$`, 'm'));
     } finally {
       await sink.stop();
     }
