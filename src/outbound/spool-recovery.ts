@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ParleyError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { QueuedMessage } from './queued-message.js';
-import { replaceDurably, seal, syncDir, unseal, writeSynced } from './sealed-file.js';
+import { replaceDurably, seal, syncDir, unseal } from './sealed-file.js';
 import { aad, fileRe, ignoreMissing, KEY_CHECK_AAD, MAX_META_BYTES, messagePath, metaOf } from './spool-layout.js';
 import { readRecordAt, scanJournal, type JournalRecord } from './spool-journal.js';
 import { decodeRecord } from './spool-record.js';
@@ -77,26 +77,30 @@ export async function recoverFiles(ctx: RecoveryContext): Promise<{ index: Map<s
 
 /**
  * Messages an earlier run left in the journal, to be served from its segments, taken over as they are (no
- * copy, so a restart with a deep queue is quick); a damaged one is set aside as `<id>.msg.corrupt`. Ids
- * already in `index` have a file, which wins: the message was moved out and the crash came before its
- * removal record was written. Adds the adopted messages to `index`.
+ * copy, so a restart with a deep queue is quick). Ids already in `index` have a file, which wins: the message
+ * was moved out and the crash came before its removal record was written. Adds the readable messages to
+ * `index`; damaged ones are taken over too, for the spool to set aside (as it does a record damaged later).
  */
-export async function recoverJournal(ctx: RecoveryContext, index: Map<string, QueuedMessage>): Promise<{ files: string[]; adopted: JournalRecord[] }> {
+export function recoverJournal(
+  ctx: RecoveryContext,
+  index: Map<string, QueuedMessage>,
+): { files: string[]; adopted: JournalRecord[]; damaged: { id: string; reason: string }[] } {
   const { records, files } = scanJournal(ctx.dir);
   const adopted: JournalRecord[] = [];
+  const damaged: { id: string; reason: string }[] = [];
   for (const record of records) {
     if (index.has(record.id)) continue;
+    adopted.push(record);
+    // I/O errors propagate (the disk is the problem); content errors set the message aside.
     const payload = readRecordAt(record);
     try {
       index.set(record.id, decodeRecord(record.id, unseal(ctx.key, aad(record.id, 'meta'), metaOf(payload))));
-      adopted.push(record);
     } catch (err) {
-      await writeSynced(`${messagePath(ctx.dir, record.id, 'msg')}.corrupt`, payload);
-      ctx.logger.error({ msgId: record.id, reason: (err as Error).message }, 'spool: corrupt journal record set aside as *.corrupt');
+      damaged.push({ id: record.id, reason: (err as Error).message });
     }
   }
-  if (files.length > 0) ctx.logger.info({ segments: files.length, messages: adopted.length }, 'spool: journal of an earlier run taken over');
-  return { files, adopted };
+  if (files.length > 0) ctx.logger.info({ segments: files.length, messages: adopted.length - damaged.length }, 'spool: journal of an earlier run taken over');
+  return { files, adopted, damaged };
 }
 
 /** The sealed metadata at the head of a message file, read without reading the (maybe large) message. */

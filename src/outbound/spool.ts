@@ -357,10 +357,12 @@ export class Spool {
     const ctx = { dir: this.dir, tmpDir: this.tmpDir, key: this.key, logger: this.logger, setAside: (id: string, reason: string) => this.quarantine(id, reason) };
     await checkSpoolKey(ctx);
     const { index, withState } = await recoverFiles(ctx);
-    const { files, adopted } = await recoverJournal(ctx, index);
+    const { files, adopted, damaged } = recoverJournal(ctx, index);
     for (const [id, record] of index) this.index.set(id, record);
     for (const id of withState) this.withState.add(id);
     this.journal.adopt(files, adopted);
+    // Copied aside and given a removal record, so the next start does not find it again.
+    for (const { id, reason } of damaged) await this.quarantine(id, reason);
     this.logger.info({ depth: this.index.size }, 'spool recovered');
   }
 
