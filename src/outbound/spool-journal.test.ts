@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, truncateSync, writeFileSync } fr
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir, testLogger } from '../../test/helpers/env.js';
-import { Spool, type SpoolMeta, type SpoolOptions } from './spool.js';
+import { Spool, type QueuedMessage, type SpoolMeta, type SpoolOptions } from './spool.js';
 
 const key = randomBytes(32);
 const realTo = 'minseo.park@personal-mail.example';
@@ -32,6 +32,15 @@ function flipBit(dir: string, at: number): string {
   bytes[at]! ^= 0x01;
   writeFileSync(path, bytes);
   return name!;
+}
+
+/** A spool in a new directory holding message(1) then message(2): the first one is the one a test damages. */
+async function badThenGood(): Promise<{ dir: string; spool: Spool; bad: QueuedMessage; good: QueuedMessage }> {
+  const dir = tempDir();
+  const spool = await open(dir);
+  const bad = await spool.enqueue(message(1), meta());
+  const good = await spool.enqueue(message(2), meta());
+  return { dir, spool, bad, good };
 }
 
 /** A second spool opened on the directory while the first still runs: only what is on disk carries over, as after a crash. */
@@ -90,10 +99,7 @@ describe('spool journal', () => {
   });
 
   it('when a journal record is tampered with, then reading it returns null, it is set aside as *.msg.corrupt and the next message still reads', async () => {
-    const dir = tempDir();
-    const spool = await open(dir);
-    const bad = await spool.enqueue(message(1), meta());
-    const good = await spool.enqueue(message(2), meta());
+    const { dir, spool, bad, good } = await badThenGood();
     // Taken once: the bytes kept in memory for the first attempt are gone, later reads go to the segment.
     await spool.read(bad.id);
     flipBit(dir, 1000);
@@ -104,10 +110,7 @@ describe('spool journal', () => {
   });
 
   it('when the state of a journal record was tampered with before a restart, then opening sets it aside and keeps the rest', async () => {
-    const dir = tempDir();
-    const first = await open(dir);
-    const bad = await first.enqueue(message(1), meta());
-    const good = await first.enqueue(message(2), meta());
+    const { dir, bad, good } = await badThenGood();
     // Inside the first record's sealed metadata: its header (12 bytes), id (24) and length prefix (4) come first.
     const old = flipBit(dir, 12 + 24 + 4 + 30);
     const second = await open(dir);
