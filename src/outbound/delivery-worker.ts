@@ -15,7 +15,6 @@ export interface DeliveryWorkerDeps {
   perDestination: number;
   logger: Logger;
   now?: () => number;
-  onDelivered?(msg: QueuedMessage, response: string): Promise<void>;
   /** Permanent failure or expiry. Sends the DSN (when msg.notify is set); the message is removed after it resolves. */
   onFailed(msg: QueuedMessage, failure: DeliveryFailure): Promise<void>;
   /** Reports each attempt's outcome (metrics). */
@@ -30,9 +29,10 @@ export interface DeliveryWorkerDeps {
 const MAX_SLEEP_MS = 60_000;
 
 /**
- * Takes due messages from the spool and tries each once: delivered → onDelivered, then removed; permanent or
- * expired → onFailed, then removed; temporary → rescheduled. A message leaves the spool only after its callback
- * resolved, so a DSN is itself spooled before the original disappears; a failing callback is retried later.
+ * Takes due messages from the spool and tries each once: delivered → removed (whom to tell of a late bounce was
+ * stored when it was accepted); permanent or expired → onFailed, then removed; temporary → rescheduled. A failed
+ * message leaves the spool only after onFailed resolved, so a DSN is itself spooled before the original
+ * disappears; a failing onFailed is retried later.
  */
 export class DeliveryWorker {
   private readonly inFlight = new Map<string, Promise<void>>();
@@ -208,11 +208,13 @@ export class DeliveryWorker {
     this.deps.observe?.('deferred', msg);
   }
 
-  /** Runs the outcome's callback, then removes the message; if the callback fails, keeps the outcome and retries it. */
+  /**
+   * Removes the message, a failed one once onFailed resolved; if onFailed fails, keeps the outcome and retries it.
+   * (A kept 'delivered' outcome comes only from a spool an earlier version wrote: it is simply removed.)
+   */
   private async settle(msg: QueuedMessage, outcome: SettledOutcome, attempts: number, log: Logger): Promise<void> {
     try {
-      if (outcome.kind === 'delivered') await this.deps.onDelivered?.(msg, outcome.response);
-      else await this.deps.onFailed(msg, outcome.failure);
+      if (outcome.kind === 'failed') await this.deps.onFailed(msg, outcome.failure);
     } catch (err) {
       // Callback retries follow the schedule's steps but never expire: the outcome must not be lost.
       const now = this.now();

@@ -26,8 +26,9 @@ export interface DeliveryFailure {
 }
 
 /**
- * An outcome already reached whose callback (onDelivered/onFailed) failed: kept so the retry runs only the
- * callback again instead of delivering (or bouncing) a second time.
+ * An outcome already reached whose callback (onFailed) failed: kept so the retry runs only the callback again
+ * instead of bouncing a second time. 'delivered' is written no more (delivery has no callback now) but may be
+ * read from a spool an earlier version wrote.
  */
 export type SettledOutcome = { kind: 'delivered'; response: string } | { kind: 'failed'; failure: DeliveryFailure };
 

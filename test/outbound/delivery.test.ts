@@ -60,8 +60,8 @@ async function setup(
     perDestination: 5,
     logger: testLogger(),
     stopGraceMs: 500,
-    onDelivered: async (msg) => {
-      delivered.push(msg);
+    observe: (outcome, msg) => {
+      if (outcome === 'delivered') delivered.push(msg);
     },
     onFailed: async (msg, failure) => {
       failed.push({ msg, failure, stillSpooled: spool.get(msg.id) !== undefined });
@@ -93,7 +93,7 @@ describe('delivery worker over real SMTP', () => {
     for (let i = 0; i < 20; i++) fresh.push(await spool.enqueue(message(realRecipient), metaFor()));
     await vi.waitFor(() => expect(delivered.map((m) => m.id).sort()).toEqual(fresh.map((m) => m.id).sort()), eventually);
     expect(sink.received.every((r) => r.to[0] === realRecipient)).toBe(true);
-    // onDelivered runs before the spool file is removed, so the last removals may still be in flight.
+    // A delivery is observed before the spool file is removed, so the last removals may still be in flight.
     await vi.waitFor(() => expect(spool.depth()).toBe(300), eventually);
     // The first pass reads the queue; the twenty new messages and their completions do not.
     expect(fullReads).toBe(1);
