@@ -66,7 +66,7 @@ export function buildCli(): Command {
             workerIndex: workerIndex(),
             clusterMetrics,
             greetPassShare: clusterGreetPasses,
-            handoff: clusterHandoff(workerCount(cfg), workerIndex()),
+            handoff: clusterHandoff(workerIndex()),
           })
         : await startParley(cfg, worker);
       const stop = (signal: string) => {

@@ -139,9 +139,8 @@ function workerList(value: unknown): number[] {
 }
 
 /** In a worker: connections beyond its share of the limits go to the node's other workers through the primary. */
-export function clusterHandoff(workers: number, self: number): ConnectionHandoff {
+export function clusterHandoff(self: number): ConnectionHandoff {
   return {
-    workers,
     self,
     pass(socket, tried) {
       // On failure (the primary is gone) the client sees the connection close and tries again later.

@@ -8,11 +8,9 @@ import type { ConnectionTally } from './connection-tally.js';
  * (src/cluster.ts). `tried` lists the workers that had no room for it, the sender included.
  */
 export interface ConnectionHandoff {
-  /** Workers on the node, this one included. */
-  readonly workers: number;
   readonly self: number;
   pass(socket: Socket, tried: number[]): void;
-  /** `last`: no other worker is left to try; this one answers (with the 421, if it has no room either). */
+  /** `last` (the primary's to say): no other worker is left to try; this one answers (with the 421 if it has no room either). */
   receive(onSocket: (socket: Socket, tried: number[], last: boolean) => void): void;
 }
 
@@ -62,10 +60,9 @@ export class ConnectionIntake {
     try {
       this.tally.admit(client);
     } catch (err) {
-      const h = this.handoff;
-      if (h && !last && tried.length + 1 < h.workers) {
+      if (this.handoff && !last) {
         this.onHandoff?.();
-        h.pass(socket, [...tried, h.self]);
+        this.handoff.pass(socket, [...tried, this.handoff.self]);
         return false;
       }
       this.refused.set(socket, err as ParleyError);

@@ -65,12 +65,8 @@ export class EdgeLimits {
 
   /** Before the greeting: concurrency on the node (421 4.7.0), then the shared connection rate (451 4.7.1). */
   async admit(guard: ConnectionGuard): Promise<void> {
+    // Concurrency was counted as the socket was accepted (ConnectionIntake); here only its verdict is given.
     if (guard.refusal) throw guard.refusal;
-    // A socket that did not come through the intake (none installed) is counted here.
-    if (!guard.admitted) {
-      this.tally.admit(guard.client);
-      guard.admitted = true;
-    }
     await this.clientRates.onConnection(guard.client);
   }
 
