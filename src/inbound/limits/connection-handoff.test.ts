@@ -1,6 +1,6 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConnectionIntake, type ConnectionHandoff } from './connection-handoff.js';
 import { ConnectionTally } from './connection-tally.js';
 
@@ -15,6 +15,8 @@ class Worker {
   readonly intake: ConnectionIntake;
   receiver?: (socket: Socket, tried: number[], last: boolean) => void;
   passed = 0;
+  /** Sockets this server accepted itself, to wait for their close on the server's side. */
+  readonly accepted: Socket[] = [];
   /** When false, sessions never start: a socket is only ever counted by the intake. */
   startSessions = true;
 
@@ -23,11 +25,11 @@ class Worker {
     peers: Worker[],
   ) {
     const handoff: ConnectionHandoff = {
-      workers: 2,
       self: index,
+      // The primary's part: with two workers, the other one is the last left to try.
       pass: (socket, tried) => {
         this.passed++;
-        peers.find((w) => w.index !== index)!.receiver!(socket, tried, false);
+        peers.find((w) => w.index !== index)!.receiver!(socket, tried, true);
       },
       receive: (onSocket) => {
         this.receiver = onSocket;
@@ -40,6 +42,7 @@ class Worker {
       socket.end(refusal ? `421 ${refusal.code}\r\n` : `220 w${index}\r\n`);
     });
     this.intake.install(this.server);
+    this.server.on('connection', (socket: Socket) => this.accepted.push(socket));
   }
 
   async listen(): Promise<number> {
@@ -88,9 +91,10 @@ describe('ConnectionIntake', () => {
     a.startSessions = false;
     const socket = createConnection(port, '127.0.0.1');
     await once(socket, 'connect');
-    await new Promise((r) => setTimeout(r, 50));
+    await vi.waitFor(() => expect(a.accepted).toHaveLength(1));
+    const closed = once(a.accepted[0]!, 'close');
     socket.destroy();
-    await new Promise((r) => setTimeout(r, 50));
+    await closed;
     a.startSessions = true;
     expect(await greeting(port)).toBe('220 w0');
     expect(a.passed).toBe(0);
@@ -100,8 +104,9 @@ describe('ConnectionIntake', () => {
     const [a, , port] = await pair();
     const first = createConnection(port, '127.0.0.1');
     await once(first, 'data');
+    const closed = once(a.accepted[0]!, 'close');
     first.destroy();
-    await new Promise((r) => setTimeout(r, 50));
+    await closed;
     // Still counted (the session's close would count it out): the next connection goes to the other worker.
     expect(await greeting(port)).toBe('220 w1');
     expect(a.passed).toBe(1);
