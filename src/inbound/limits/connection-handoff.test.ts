@@ -38,7 +38,7 @@ class Worker {
     this.intake = new ConnectionIntake(this.tally, handoff);
     this.server = createServer((socket) => {
       if (!this.startSessions) return;
-      const { refusal } = this.intake.claim(socket);
+      const refusal = this.intake.claim(socket)?.refusal;
       socket.end(refusal ? `421 ${refusal.code}\r\n` : `220 w${index}\r\n`);
     });
     this.intake.install(this.server);

@@ -26,10 +26,11 @@ export interface ConnectionHandoff {
  * later): a burst accepted in one go must see its own earlier connections.
  */
 export class ConnectionIntake {
-  /** Sockets counted in the tally whose SMTP session has not started yet, and the client they count for. */
-  private readonly reserved = new WeakMap<Socket, string>();
-  /** Sockets no worker had room for: their session answers with this refusal. */
-  private readonly refused = new WeakMap<Socket, ParleyError>();
+  /**
+   * Accepted sockets whose SMTP session has not started yet: the client key they count for, and the refusal
+   * for one no worker had room for (not counted).
+   */
+  private readonly waiting = new WeakMap<Socket, Intake>();
 
   constructor(
     private readonly tally: ConnectionTally,
@@ -65,32 +66,31 @@ export class ConnectionIntake {
         this.handoff.pass(socket, [...tried, this.handoff.self]);
         return false;
       }
-      this.refused.set(socket, err as ParleyError);
+      this.waiting.set(socket, { client, refusal: err as ParleyError });
       return true;
     }
-    this.reserved.set(socket, client);
+    this.waiting.set(socket, { client });
     // Closed before smtp-server made a session of it: nothing else will count it out.
-    socket.once('close', () => this.release(socket));
+    socket.once('close', () => {
+      if (this.waiting.delete(socket)) this.tally.release(client);
+    });
     return true;
   }
 
   /**
    * The session of this socket starts: from here it counts the connection out when it closes (a STARTTLS
-   * socket replaces this one, so its close is the session's to report). `counted`: the tally holds it;
-   * `refusal`: no worker had room for it.
+   * socket replaces this one, so its close is the session's to report). Counted in the tally unless it carries
+   * a refusal; undefined for a socket that was gone before the intake saw it (not counted).
    */
-  claim(socket: Socket): { counted: boolean; refusal?: ParleyError } {
-    const refusal = this.refused.get(socket);
-    if (refusal) return { counted: false, refusal };
-    const counted = this.reserved.has(socket);
-    this.reserved.delete(socket);
-    return { counted };
+  claim(socket: Socket): Intake | undefined {
+    const intake = this.waiting.get(socket);
+    this.waiting.delete(socket);
+    return intake;
   }
+}
 
-  private release(socket: Socket): void {
-    const client = this.reserved.get(socket);
-    if (client === undefined) return;
-    this.reserved.delete(socket);
-    this.tally.release(client);
-  }
+export interface Intake {
+  /** The key every per-client limit counts by (clientKey). */
+  client: string;
+  refusal?: ParleyError;
 }

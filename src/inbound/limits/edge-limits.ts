@@ -59,8 +59,9 @@ export class EdgeLimits {
   open(remoteAddress: string, socket: Socket, cut: (code: DeadlineCode) => void): ConnectionGuard {
     const deadlines = new ConnectionDeadlines(this.deps.limits, cut);
     deadlines.watch(socket);
-    const { counted, refusal } = this.intake.claim(socket);
-    return { client: clientKey(remoteAddress), deadlines, admitted: counted, refusal, rcptFailures: 0 };
+    const intake = this.intake.claim(socket);
+    if (!intake) return { client: clientKey(remoteAddress), deadlines, admitted: false, rcptFailures: 0 };
+    return { client: intake.client, deadlines, admitted: !intake.refusal, refusal: intake.refusal, rcptFailures: 0 };
   }
 
   /** Before the greeting: concurrency on the node (421 4.7.0), then the shared connection rate (451 4.7.1). */
