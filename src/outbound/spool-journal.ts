@@ -90,12 +90,10 @@ export class SpoolJournal {
     const segment = this.writable();
     const head = recordHead(MESSAGE, id, length);
     const before = this.removalBytes();
-    try {
-      // The head says `length`: a payload of another length would misplace every later record.
-      if (writevAllSync(segment.fd, [...this.removals, head, ...payload]) !== before + head.length + length) throw new Error('journal payload is not as long as declared');
-    } catch (err) {
+    // The head says `length`: a payload of another length would misplace every later record.
+    if (this.write(segment, [...this.removals, head, ...payload]) !== before + head.length + length) {
       segment.closed = true;
-      throw err;
+      throw new Error('journal payload is not as long as declared');
     }
     this.removals = [];
     const offset = segment.size + before + head.length;
@@ -215,6 +213,16 @@ export class SpoolJournal {
     return segment;
   }
 
+  /** A segment whose write failed takes no more: its tail may be torn. */
+  private write(segment: Segment, pieces: Buffer[]): number {
+    try {
+      return writevAllSync(segment.fd, pieces);
+    } catch (err) {
+      segment.closed = true;
+      throw err;
+    }
+  }
+
   private segment(path: string, fd: number, size: number, named: Promise<void>, closed: boolean): Segment {
     return { path, fd, size, createdAt: this.now(), live: new Set(), commits: new GroupSync(path, this.onLazyError, () => syncData(fd)), named, closed };
   }
@@ -237,15 +245,8 @@ export class SpoolJournal {
     try {
       // Removal records are small: they never start a new segment unless the current one cannot take them.
       const segment = this.current && !this.current.closed ? this.current : this.startSegment();
-      const bytes = this.removalBytes();
-      try {
-        writevAllSync(segment.fd, this.removals);
-      } catch (err) {
-        segment.closed = true;
-        throw err;
-      }
+      segment.size += this.write(segment, this.removals);
       this.removals = [];
-      segment.size += bytes;
       segment.commits.later(REMOVAL_FLUSH_MS);
     } catch (err) {
       // Kept for the next try: a lost removal record means a duplicate delivery after a crash, not a loss.
