@@ -3,9 +3,9 @@
  * objects (parsed parts, scan text, the rebuilt message); V8's default semi-spaces (16 MB here) fill quickly
  * and each scavenge copies, or promotes, what is merely in flight. With 64 MB, at 2 KB and c=50, one worker
  * used 0.92× the CPU per message and moved 1.18× the messages (`npm run bench:ab -- --against=HEAD --reps=16
- * --node-args-a=--max-semi-space-size=16`; 0.89–0.99× in four shorter runs, one and two workers), and its
- * share of time in the collector fell from 6.4 % to 4.4 %. At c=10 it changes nothing (0.999×): fewer messages
- * in flight leave less for a scavenge to copy. The price is up to ~100 MB more RSS per worker under load.
+ * --node-args-a=--max-semi-space-size=16`), and its share of time in the collector fell from 6.4 % to 4.4 %.
+ * The gain grows with the messages in flight per worker: two workers sharing c=50 measured 1.00× (16 reps), and
+ * c=10 nothing either. The price is up to ~100 MB more RSS per worker under load.
  *
  * The launch commands set it as NODE_OPTIONS when the operator has none (package.json `start`, the Dockerfile,
  * the bench), and the primary gives it to workers whose options lack it. A value of the operator's own, in
