@@ -14,8 +14,6 @@ FROM node:20.20-bookworm-slim
 # MALLOC_MMAP_THRESHOLD_: a fixed threshold makes glibc hand every buffer of 128 KB or more back to the system
 # when it is freed. With glibc's default (a threshold that grows after big frees), the buffers of a few 10 MB
 # messages stay in the process's heap for good and RSS never comes back down.
-# NODE_OPTIONS: 64 MB young-generation semi-spaces (src/heap-flags.ts: 0.92x the CPU per message with one worker
-# at c=50, for ~100 MB more RSS per worker). Keep the flag in a NODE_OPTIONS of your own, or change it there.
 ENV NODE_ENV=production \
     PARLEY_DATA_DIR=/var/lib/parley \
     PARLEY_SMTP_HOST=0.0.0.0 \
@@ -24,8 +22,7 @@ ENV NODE_ENV=production \
     PARLEY_API_PORT=8025 \
     PARLEY_GENERATE_SECRETS=false \
     UV_THREADPOOL_SIZE=16 \
-    MALLOC_MMAP_THRESHOLD_=131072 \
-    NODE_OPTIONS=--max-semi-space-size=64
+    MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

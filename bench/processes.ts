@@ -4,7 +4,6 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { YOUNG_GENERATION_FLAG } from '../src/heap-flags.js';
 // The suite's helper: one way to find a free loopback port.
 import { freePort } from '../test/helpers/redis-process.js';
 
@@ -197,8 +196,6 @@ export async function spawnParley(children: Children, o: RelayOptions): Promise<
     PARLEY_GENERATE_SECRETS: 'false',
     // What `npm start` and the Dockerfile set: freed large buffers go back to the system (see the Dockerfile).
     MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072',
-    // Likewise the young generation's size (src/heap-flags.ts); --node-args of bench:ab, on the command line, win.
-    NODE_OPTIONS: process.env.NODE_OPTIONS || YOUNG_GENERATION_FLAG,
     ...benchSecrets,
     PARLEY_DATA_DIR: o.dataDir,
     PARLEY_SMTP_PORT: '0',

@@ -7,7 +7,6 @@ import { AggregatorRegistry, type Registry } from 'prom-client';
 import { loadDkimKey, loadTls } from './config/key-material.js';
 import type { Config } from './config/schema.js';
 import { resolveSecrets } from './config/secrets.js';
-import { workerExecArgv } from './heap-flags.js';
 import type { ConnectionHandoff } from './inbound/limits/connection-handoff.js';
 import type { GreetPassShare } from './inbound/limits/greet-pass.js';
 import type { Logger } from './observability/logger.js';
@@ -61,7 +60,6 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   // and the worker a message per connection (9 % of the CPU per message at c=50 with two workers, measured with
   // bench:ab). The limits hold all the same (see ConnectionIntake). An operator's NODE_CLUSTER_SCHED_POLICY wins.
   if (!process.env.NODE_CLUSTER_SCHED_POLICY) cluster.schedulingPolicy = cluster.SCHED_NONE;
-  cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, process.env.NODE_OPTIONS) });
 
   const aggregator = new AggregatorRegistry();
   const workers = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
