@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isParleyError } from '../../src/domain/errors.js';
 import { connectRedis } from '../../src/storage/redis/client.js';
@@ -35,5 +37,17 @@ describe('redis cap keys', () => {
     expect(recordTtl).toBeLessThanOrEqual(3_600_000);
     expect(holdersTtl).toBeGreaterThan(3_600_000);
     expect(holdersTtl).toBeLessThanOrEqual(7_200_000);
+  });
+});
+
+describe('redis scripts', () => {
+  it('when Redis has forgotten its scripts (SCRIPT FLUSH, as after a restart), then script-backed operations still run them', async () => {
+    const store = (await redisStoreFactory()()) as RedisStore;
+    expect((await store.rates.hit('flushed', 60, 10)).count).toBe(1);
+    await store.redis.script('FLUSH');
+    // EVALSHA answers NOSCRIPT now; the call runs the script with EVAL instead, which caches it again.
+    expect((await store.rates.hit('flushed', 60, 10)).count).toBe(2);
+    expect(await store.redis.script('EXISTS', createHash('sha1').update(readFileSync(new URL('../../src/storage/redis/lua/rate-hit.lua', import.meta.url), 'utf8')).digest('hex'))).toEqual([1]);
+    expect((await store.rates.hit('flushed', 60, 10)).count).toBe(3);
   });
 });

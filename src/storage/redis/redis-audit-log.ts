@@ -17,7 +17,7 @@ export class RedisAuditLog implements AuditLog {
 
   constructor(private readonly redis: RedisClient) {
     // No fixed key count: the per-message stream is passed only for entries about a message.
-    this.appendScript = defineScript(redis, 'audit-append.lua', 'parleyAuditAppend');
+    this.appendScript = defineScript(redis, 'audit-append.lua');
   }
 
   append(record: AuditRecord): Promise<void> {

@@ -56,10 +56,10 @@ export class RedisCapStore implements CapStore {
     private readonly redis: RedisClient,
     private readonly now: () => number = Date.now,
   ) {
-    this.getOrSetScript = defineScript(redis, 'cap-get-or-set.lua', 'parleyCapGetOrSet', 1);
-    this.consumeScript = defineScript(redis, 'cap-consume.lua', 'parleyCapConsume', 2);
-    this.commitScript = defineScript(redis, 'cap-commit.lua', 'parleyCapCommit', 2);
-    this.releaseScript = defineScript(redis, 'cap-release.lua', 'parleyCapRelease', 1);
+    this.getOrSetScript = defineScript(redis, 'cap-get-or-set.lua', 1);
+    this.consumeScript = defineScript(redis, 'cap-consume.lua', 2);
+    this.commitScript = defineScript(redis, 'cap-commit.lua', 2);
+    this.releaseScript = defineScript(redis, 'cap-release.lua', 1);
   }
 
   getOrSetCap(sellerId: string, record: DailyCapRecord, ttlSeconds: number): Promise<{ record: DailyCapRecord; created: boolean }> {

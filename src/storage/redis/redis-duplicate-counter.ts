@@ -14,7 +14,7 @@ export class RedisDuplicateCounter implements DuplicateCounter {
   private readonly countScript: ScriptCall;
 
   constructor(redis: RedisClient) {
-    this.countScript = defineScript(redis, 'count-similar.lua', 'parleyCountSimilar', 1);
+    this.countScript = defineScript(redis, 'count-similar.lua', 1);
   }
 
   countSimilar(sellerId: string, day: string, fingerprint: string): Promise<number> {

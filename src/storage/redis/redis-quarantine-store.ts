@@ -41,8 +41,8 @@ export class RedisQuarantineStore implements QuarantineStore {
   private readonly decideScript: ScriptCall;
 
   constructor(private readonly redis: RedisClient) {
-    this.putScript = defineScript(redis, 'quarantine-put.lua', 'parleyQuarantinePut', 4);
-    this.decideScript = defineScript(redis, 'quarantine-decide.lua', 'parleyQuarantineDecide', 3);
+    this.putScript = defineScript(redis, 'quarantine-put.lua', 4);
+    this.decideScript = defineScript(redis, 'quarantine-decide.lua', 3);
   }
 
   put(record: QuarantineRecord, blobs: QuarantineBlobs, keepUntil: number): Promise<{ created: boolean }> {

@@ -9,7 +9,7 @@ export class RedisRateCounter implements RateCounter {
   private readonly hitScript: ScriptCall;
 
   constructor(redis: RedisClient) {
-    this.hitScript = defineScript(redis, 'rate-hit.lua', 'parleyRateHit', 1);
+    this.hitScript = defineScript(redis, 'rate-hit.lua', 1);
   }
 
   hit(key: string, windowSeconds: number, limit: number): Promise<RateHit> {
