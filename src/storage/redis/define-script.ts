@@ -18,12 +18,12 @@ export function defineScript(redis: RedisClient, file: string, numberOfKeys?: nu
   const lua = readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8');
   const sha = createHash('sha1').update(lua).digest('hex');
   return async (...args) => {
-    const call = numberOfKeys === undefined ? args : [numberOfKeys, ...args];
+    const call = (numberOfKeys === undefined ? args : [numberOfKeys, ...args]) as [number, ...(string | number | Buffer)[]];
     try {
-      return await redis.evalsha(sha, ...(call as [number, ...(string | number | Buffer)[]]));
+      return await redis.evalsha(sha, ...call);
     } catch (err) {
       if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return redis.eval(lua, ...(call as [number, ...(string | number | Buffer)[]]));
+      return redis.eval(lua, ...call);
     }
   };
 }
