@@ -1,5 +1,6 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { serializeMimeTree, type MimeTreeNode } from './mime-serialize.js';
+import { planMessage } from './mime-plan.js';
+import { serializeMessage } from './mime-serialize.js';
 import type { ParsedMessage } from './parse-message.js';
 import { pieces } from './pieces.js';
 import type { ThreadIds } from './translate-thread.js';
@@ -37,11 +38,8 @@ export interface ComposeInput {
 export async function composeMessage(input: ComposeInput): Promise<Buffer> {
   const { text, html } = input.content;
   const size = input.parsed.mail.attachments.reduce((n, a) => n + a.content.length, (text?.length ?? 0) + (html?.length ?? 0));
-  if (size <= IN_ONE_PASS_MAX) {
-    const bytes = serializeMimeTree(mimeTree(input, false) as unknown as MimeTreeNode);
-    if (bytes) return bytes;
-  }
-  return mimeTree(input, true).build();
+  if (size <= IN_ONE_PASS_MAX) return serializeMessage(planMessage(input), input.boundary);
+  return mimeTree(input).build();
 }
 
 /**
@@ -50,8 +48,8 @@ export async function composeMessage(input: ComposeInput): Promise<Buffer> {
  */
 const IN_ONE_PASS_MAX = 1024 * 1024;
 
-/** The MIME tree of the outgoing message (nodemailer's MimeNode); exported for the equivalence test. */
-export function mimeTree(input: ComposeInput, streamAttachments: boolean) {
+/** The MIME tree of the outgoing message (nodemailer's MimeNode): what larger messages stream from, and the reference for the one-pass bytes. */
+export function mimeTree(input: ComposeInput) {
   const { mail } = input.parsed;
   const composer = new MailComposer({
     from: input.from,
@@ -71,7 +69,7 @@ export function mimeTree(input: ComposeInput, streamAttachments: boolean) {
     attachments: mail.attachments.map((a) => ({
       filename: a.filename,
       // In pieces: the encoder then makes small strings as it goes, not one the size of the attachment.
-      content: streamAttachments ? pieces(a.content) : a.content,
+      content: pieces(a.content),
       contentType: a.contentType,
       // Inline images keep their Content-ID so cid: references in the HTML still resolve.
       ...(a.contentId ? { cid: a.contentId.replace(/^<|>$/g, '') } : {}),
