@@ -9,6 +9,8 @@ export interface Span {
  * against the (sorted, disjoint) spans already kept.
  */
 export function keepDisjoint<T extends Span>(items: readonly T[], rank: (item: T) => number): T[] {
+  // Most texts have no finding and most others one: no levels to sort then (called per detector and segment).
+  if (items.length <= 1) return items.slice();
   const levels = new Map<number, T[]>();
   for (const item of items) {
     const r = rank(item);
