@@ -117,7 +117,8 @@ export function checkMimeStructure(raw: Buffer, limits: MimeLimits): { parts: nu
       } else {
         const line = raw.subarray(start, end);
         const colon = line.indexOf(0x3a);
-        inContentType = colon > 0 && contentType === undefined && line.toString('latin1', 0, colon).trim().toLowerCase() === 'content-type';
+        // 'content-type' is 12 characters: a shorter name is not it, and costs no string.
+        inContentType = colon >= 12 && contentType === undefined && line.toString('latin1', 0, colon).trim().toLowerCase() === 'content-type';
         if (inContentType) contentType = line.toString('latin1', colon + 1, Math.min(line.length, colon + 1 + MAX_CONTENT_TYPE)).trim();
       }
     }
