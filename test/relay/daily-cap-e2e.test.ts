@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CapCalendar } from '../../src/limits/cap-calendar.js';
 import { DailyCap } from '../../src/limits/daily-cap.js';
 import { redisUrl, tempDir, testSecrets, uniquePrefix } from '../helpers/env.js';
 import { simpleMessage, startRelay } from '../helpers/parley.js';
@@ -109,6 +110,10 @@ describe('daily cap across nodes', () => {
   it('when a seller message is accepted, then its unit is committed and still counts after the lease would have ended', async () => {
     let clock = Date.now();
     const relay = await startRelay({ start: { now: () => clock } });
+    // Mid-morning of the cap's current day: moved on past the lease, the clock must still be on the same day
+    // (run within the lease's length of midnight, "today" would otherwise be the next day, with nothing sent).
+    const calendar = new CapCalendar(relay.config.limits.capTimeZone);
+    clock = calendar.startOf(calendar.dateAt(clock)) + 9 * 3_600_000;
     const { buyerAlias } = await relay.seed();
     const c = await relay.client();
     expect((await c.transaction(SELLER, [buyerAlias], simpleMessage({ from: SELLER, to: buyerAlias }))).end?.code).toBe(250);
