@@ -54,15 +54,28 @@ class ParleySmtpServer extends SMTPServer {
     private readonly adopt: (connection: SMTPConnection, socket: Socket) => void,
   ) {
     super(options);
+    this.connections = new ConnectionSet();
   }
 
   override connect(socket: Socket | TLSSocket, options?: Parameters<SMTPServer['connect']>[1]): void {
     super.connect(socket, options);
-    let newest;
-    for (newest of this.connections);
-    if (!newest) return;
+    const connections = this.connections as ConnectionSet;
+    const newest = connections.newest;
+    connections.newest = undefined;
+    // Gone already (closed while starting): its close was counted without it ever being adopted.
+    if (!newest || !connections.has(newest)) return;
     useOwnEnhancedCodes(newest);
     this.adopt(newest, socket);
+  }
+}
+
+/** smtp-server's set of open connections, remembering the one connect() just added (no walk over all of them). */
+class ConnectionSet extends Set<SMTPConnection> {
+  newest: SMTPConnection | undefined;
+
+  override add(connection: SMTPConnection): this {
+    this.newest = connection;
+    return super.add(connection);
   }
 }
 
