@@ -29,6 +29,8 @@ const USAGE = `npm run bench:ab -- --against=<rev|dir> [flags]
   --workers-a=N
   --client-ips=4096      loopback source addresses (both relays count each address's connections per
                          minute in the shared store: fewer addresses meet PARLEY_CONNECTION_RATE_PER_IP)
+  --sellers=400          seller parties, as many buyers, 2 pairs each (both relays count each party's messages per hour in
+                         the shared store: fewer parties meet PARLEY_MESSAGE_RATE_PER_PARTY in long runs)
   --env-a=NAME=value     an environment variable for A only (repeatable); --env-b for B only: with
   --env-b=NAME=value     --against=HEAD, a comparison of settings (UV_THREADPOOL_SIZE=2, …) instead of code
   --node-args-a="…"      Node options for A only (space-separated, e.g. "--single-threaded-gc"); --node-args-b for B
@@ -62,6 +64,7 @@ async function main(): Promise<number> {
       workers: { type: 'string', default: '1' },
       'workers-a': { type: 'string' },
       'client-ips': { type: 'string', default: '4096' },
+      sellers: { type: 'string', default: '400' },
       'env-a': { type: 'string', multiple: true, default: [] },
       'env-b': { type: 'string', multiple: true, default: [] },
       'node-args-a': { type: 'string', default: '' },
@@ -79,12 +82,20 @@ async function main(): Promise<number> {
   }
   const size = values.size as SizeClass;
   if (!SIZE_CLASSES.includes(size)) throw new Error(`--size: expected ${SIZE_CLASSES.join(', ')}`);
-  const count = (k: 'concurrency' | 'per-session' | 'seconds' | 'reps' | 'warm-up' | 'client-ips'): number => {
+  const count = (k: 'concurrency' | 'per-session' | 'seconds' | 'reps' | 'warm-up' | 'client-ips' | 'sellers'): number => {
     const n = Number(values[k]);
     if (!Number.isInteger(n) || n <= 0) throw new Error(`--${k}: expected a positive integer`);
     return n;
   };
-  const [concurrency, perSession, seconds, reps, warmUp, clientIps] = [count('concurrency'), count('per-session'), count('seconds'), count('reps'), count('warm-up'), count('client-ips')] as const;
+  const [concurrency, perSession, seconds, reps, warmUp, clientIps, sellers] = [
+    count('concurrency'),
+    count('per-session'),
+    count('seconds'),
+    count('reps'),
+    count('warm-up'),
+    count('client-ips'),
+    count('sellers'),
+  ] as const;
 
   const work = mkdtempSync(join(tmpdir(), 'parley-ab-'));
   const children = new Children();
@@ -118,7 +129,7 @@ async function main(): Promise<number> {
       { label: 'A', relay: a, system: 'single' },
       { label: 'B', relay: b, system: 'parley' },
     ];
-    const traffic = new Traffic(await registerPairs(b, 400, runTag), runTag, 0.3, seededRandom(1));
+    const traffic = new Traffic(await registerPairs(b, sellers, runTag), runTag, 0.3, seededRandom(1));
     for (const s of sides) await introduceClients(s.relay.smtpPort, clientIps);
     console.log(`A: ${values.against} (${against.root}) · B: this checkout (${repoRoot})`);
     for (const [label, env, args] of [['A', values['env-a'], values['node-args-a']], ['B', values['env-b'], values['node-args-b']]] as const) {

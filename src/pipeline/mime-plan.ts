@@ -39,11 +39,8 @@ export function planMessage(input: ComposeInput): MimePart {
   const all = input.parsed.mail.attachments.map((a, i): Element => {
     const contentType = a.contentType || detectMimeType(a.filename || 'bin');
     const isMessage = /^message\//i.test(contentType);
-    let filename = a.filename || undefined;
-    if (!filename && !isMessage) {
-      filename = `attachment-${i + 1}`;
-      filename += `.${detectExtension(contentType)}`;
-    }
+    // Unnamed parts get nodemailer's name for them; an attached message stays unnamed.
+    const filename = a.filename || (isMessage ? undefined : `attachment-${i + 1}.${detectExtension(contentType)}`);
     return {
       contentType,
       content: a.content || '',
