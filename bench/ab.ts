@@ -13,7 +13,7 @@ import { SIZE_CLASSES, type SizeClass } from './messages.js';
 import { Children, dropKeys, forkBenchProcess, provideRedis, spawnParley, type ParleyHandle } from './processes.js';
 import { seededRandom } from '../test/helpers/seeded-random.js';
 import { TreeMonitor } from './proc-stats.js';
-import { fmt, median } from './report.js';
+import { fmt, median, percentile } from './report.js';
 import type { SinkMessage } from './sink.js';
 import { letters, registerPairs, Traffic } from './traffic.js';
 
@@ -49,6 +49,8 @@ interface Side {
 interface Rep {
   cpuMsPerMsg: number;
   acceptedPerSec: number;
+  /** Connect to the 250 after DATA, 99th percentile of the accepted messages. */
+  p99Ms: number;
 }
 
 async function main(): Promise<number> {
@@ -149,24 +151,32 @@ async function main(): Promise<number> {
           if (missing) throw new Error(`${s.label}: ${missing} accepted messages not delivered after ${DELIVERY_WAIT_MS / 1000} s`);
           const refused = load.outcomes.length - accepted.length;
           if (refused) throw new Error(`${s.label}: ${refused} messages refused (first: ${load.outcomes.find((o) => !o.accepted)?.reply})`);
-          return { cpuMsPerMsg: monitor.stop().cpuMs / accepted.length, acceptedPerSec: accepted.length / ((load.endedAt - load.startedAt) / 1000) };
+          const latencies = load.outcomes.map((o) => o.latencyMs).sort((x, y) => x - y);
+          return {
+            cpuMsPerMsg: monitor.stop().cpuMs / accepted.length,
+            acceptedPerSec: accepted.length / ((load.endedAt - load.startedAt) / 1000),
+            p99Ms: percentile(latencies, 99),
+          };
         }),
       );
     await round(warmUp);
     const figure = (x: number) => fmt(x, 2).padStart(5);
     const cpu: number[] = [];
     const rate: number[] = [];
+    const p99: number[] = [];
     for (let i = 0; i < reps; i++) {
       const [ra, rb] = await round();
       cpu.push(rb!.cpuMsPerMsg / ra!.cpuMsPerMsg);
       rate.push(rb!.acceptedPerSec / ra!.acceptedPerSec);
+      p99.push(rb!.p99Ms / ra!.p99Ms);
       console.log(
-        `  rep ${String(i + 1).padStart(2)}  A ${figure(ra!.cpuMsPerMsg)} ms/msg ${figure(ra!.acceptedPerSec)} msg/s · B ${figure(rb!.cpuMsPerMsg)} ms/msg ${figure(rb!.acceptedPerSec)} msg/s · B/A CPU ${cpu.at(-1)!.toFixed(3)} rate ${rate.at(-1)!.toFixed(3)}`,
+        `  rep ${String(i + 1).padStart(2)}  A ${figure(ra!.cpuMsPerMsg)} ms/msg ${figure(ra!.acceptedPerSec)} msg/s p99 ${figure(ra!.p99Ms)} ms · B ${figure(rb!.cpuMsPerMsg)} ms/msg ${figure(rb!.acceptedPerSec)} msg/s p99 ${figure(rb!.p99Ms)} ms · B/A CPU ${cpu.at(-1)!.toFixed(3)} rate ${rate.at(-1)!.toFixed(3)} p99 ${p99.at(-1)!.toFixed(3)}`,
       );
     }
     const summary = (xs: number[]) => `${median(xs).toFixed(3)} (range ${Math.min(...xs).toFixed(3)}–${Math.max(...xs).toFixed(3)})`;
     console.log(`B/A CPU per message: median ${summary(cpu)}`);
     console.log(`B/A accepted msg/s:  median ${summary(rate)}`);
+    console.log(`B/A p99 latency:     median ${summary(p99)}`);
     console.log('every accepted message was delivered; nothing was refused');
     return 0;
   } finally {
