@@ -95,7 +95,9 @@ describe('SMTP edge security', () => {
       text: "5.7.1 We could not verify that this message comes from its sender: the sender domain's DMARC policy does not accept this message",
     });
     const genuine = await c.transaction(BUYER, [sellerAlias], (await gmail.sign(simpleMessage({ from: BUYER, to: sellerAlias }))).toString());
-    expect(genuine.end?.code, genuine.end?.text).toBe(250);
+    // Failed once in a full CI run (DMARC fail for the signed message) and never in 60 rounds alone: should it
+    // fail again, the lookups the relay made tell whether it saw the signature and fetched the key.
+    expect(genuine.end?.code, `${genuine.end?.text}; DNS lookups: ${JSON.stringify(relay.resolver.calls)}`).toBe(250);
     await relay.sink.waitFor(1);
     expect(relay.sink.received[0]!.raw.toString()).toMatch(/Authentication-Results: relay\.test;\r\n dmarc=pass; dkim=pass;/);
   });
