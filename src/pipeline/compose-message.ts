@@ -1,5 +1,5 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { planMessage } from './mime-plan.js';
+import { addedHeaders, deliveredAttachment, planMessage } from './mime-plan.js';
 import { serializeMessage } from './mime-serialize.js';
 import type { ParsedMessage } from './parse-message.js';
 import { pieces } from './pieces.js';
@@ -62,18 +62,11 @@ export function mimeTree(input: ComposeInput) {
     references: input.thread.references.length > 0 ? input.thread.references : undefined,
     text: input.content.text,
     html: input.content.html,
-    headers: {
-      ...(input.autoSubmitted ? { 'Auto-Submitted': input.autoSubmitted } : {}),
-      ...(input.policyTags?.length ? { 'X-Parley-Policy': input.policyTags.join(', ') } : {}),
-    },
+    headers: addedHeaders(input),
     attachments: mail.attachments.map((a) => ({
-      filename: a.filename,
+      ...deliveredAttachment(a),
       // In pieces: the encoder then makes small strings as it goes, not one the size of the attachment.
       content: pieces(a.content),
-      contentType: a.contentType,
-      // Inline images keep their Content-ID so cid: references in the HTML still resolve.
-      ...(a.contentId ? { cid: a.contentId.replace(/^<|>$/g, '') } : {}),
-      contentDisposition: a.contentDisposition === 'inline' ? 'inline' : 'attachment',
     })),
     // CRLF everywhere: what we sign and spool is byte for byte what the next hop receives.
     newline: 'windows',

@@ -1,4 +1,5 @@
 import { detectExtension, detectMimeType } from 'nodemailer/lib/mime-funcs/index.js';
+import type { Attachment } from 'mailparser';
 import type { ComposeInput } from './compose-message.js';
 
 /** A header as nodemailer's MimeNode keeps it: a normalised name and a value not yet encoded. */
@@ -37,17 +38,16 @@ export function planMessage(input: ComposeInput): MimePart {
   if (input.content.html) alternatives.push({ contentType: 'text/html; charset=utf-8', content: input.content.html });
   const html = input.content.html ? alternatives[alternatives.length - 1] : undefined;
   const all = input.parsed.mail.attachments.map((a, i): Element => {
-    const contentType = a.contentType || detectMimeType(a.filename || 'bin');
+    const d = deliveredAttachment(a);
+    const contentType = d.contentType || detectMimeType(d.filename || 'bin');
     const isMessage = /^message\//i.test(contentType);
-    // Unnamed parts get nodemailer's name for them; an attached message stays unnamed.
-    const filename = a.filename || (isMessage ? undefined : `attachment-${i + 1}.${detectExtension(contentType)}`);
     return {
       contentType,
       content: a.content || '',
-      filename,
-      // Inline images keep their Content-ID so cid: references in the HTML still resolve.
-      cid: a.contentId ? a.contentId.replace(/^<|>$/g, '') : undefined,
-      disposition: a.contentDisposition === 'inline' ? 'inline' : 'attachment',
+      // Unnamed parts get nodemailer's name for them; an attached message stays unnamed.
+      filename: d.filename || (isMessage ? undefined : `attachment-${i + 1}.${detectExtension(contentType)}`),
+      cid: d.cid,
+      disposition: d.contentDisposition,
       // A message/* part cannot be encoded (RFC 2046 §5.2.1): labelled for what it holds.
       transferEncoding: isMessage ? (fitsSevenBit(a.content) ? '7bit' : '8bit') : 'base64',
     };
@@ -99,8 +99,7 @@ export function planMessage(input: ComposeInput): MimePart {
   else root = contentPart(null, [...alternatives, ...attached][0] ?? { contentType: 'text/plain', content: '' });
 
   const h = root.headers;
-  if (input.autoSubmitted) h.push({ key: 'Auto-Submitted', value: input.autoSubmitted });
-  if (input.policyTags?.length) h.push({ key: 'X-Parley-Policy', value: input.policyTags.join(', ') });
+  for (const [key, value] of Object.entries(addedHeaders(input))) h.push({ key, value });
   h.push({ key: 'From', value: input.from });
   if (input.to) h.push({ key: 'To', value: input.to });
   if (input.thread.inReplyTo) h.push({ key: 'In-Reply-To', value: input.thread.inReplyTo });
@@ -109,6 +108,28 @@ export function planMessage(input: ComposeInput): MimePart {
   h.push({ key: 'Message-ID', value: input.messageId });
   h.push({ key: 'Date', value: input.date });
   return root;
+}
+
+/**
+ * What of a parsed attachment is delivered: its name, type, Content-ID and disposition, nothing else of its
+ * headers. Shared by the plan and by nodemailer's tree (larger messages), so both deliver the same.
+ */
+export function deliveredAttachment(a: Attachment): { filename: string | undefined; contentType: string; cid: string | undefined; contentDisposition: 'inline' | 'attachment' } {
+  return {
+    filename: a.filename,
+    contentType: a.contentType,
+    // Inline images keep their Content-ID so cid: references in the HTML still resolve.
+    cid: a.contentId ? a.contentId.replace(/^<|>$/g, '') : undefined,
+    contentDisposition: a.contentDisposition === 'inline' ? 'inline' : 'attachment',
+  };
+}
+
+/** The headers the relay adds of its own (names as nodemailer normalises them), in the order it adds them. */
+export function addedHeaders(input: ComposeInput): Record<string, string> {
+  return {
+    ...(input.autoSubmitted ? { 'Auto-Submitted': input.autoSubmitted } : {}),
+    ...(input.policyTags?.length ? { 'X-Parley-Policy': input.policyTags.join(', ') } : {}),
+  };
 }
 
 /** ASCII only, no NUL, no line over RFC 5322's 998 octets: content 7bit can describe. */
