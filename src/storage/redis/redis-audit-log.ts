@@ -3,7 +3,7 @@ import type { AuditEntry, AuditPage, AuditRecord } from '../../quarantine/audit-
 import { guard } from '../guard.js';
 import type { AuditLog } from '../ports.js';
 import type { RedisClient } from './client.js';
-import { defineScript, type ScriptCall } from './define-script.js';
+import { redisScript, type ScriptCall } from './redis-script.js';
 import { keys } from './keys.js';
 
 /** Stream ids: "<ms>-<sequence>". The cursor is the last id handed out, read back exclusively. */
@@ -17,7 +17,7 @@ export class RedisAuditLog implements AuditLog {
 
   constructor(private readonly redis: RedisClient) {
     // No fixed key count: the per-message stream is passed only for entries about a message.
-    this.appendScript = defineScript(redis, 'audit-append.lua');
+    this.appendScript = redisScript(redis, 'audit-append.lua');
   }
 
   append(record: AuditRecord): Promise<void> {

@@ -1,7 +1,7 @@
 import { guard } from '../guard.js';
 import type { CapCommitResult, CapConsumeResult, CapLease, CapStore, DailyCapRecord } from '../ports.js';
 import type { RedisClient } from './client.js';
-import { defineScript, type ScriptCall } from './define-script.js';
+import { redisScript, type ScriptCall } from './redis-script.js';
 import { keys } from './keys.js';
 
 const CONSUME_OUTCOMES: Record<number, CapConsumeResult['outcome']> = { 1: 'consumed', 2: 'held', 0: 'full', [-1]: 'no_cap' };
@@ -56,10 +56,10 @@ export class RedisCapStore implements CapStore {
     private readonly redis: RedisClient,
     private readonly now: () => number = Date.now,
   ) {
-    this.getOrSetScript = defineScript(redis, 'cap-get-or-set.lua', 1);
-    this.consumeScript = defineScript(redis, 'cap-consume.lua', 2);
-    this.commitScript = defineScript(redis, 'cap-commit.lua', 2);
-    this.releaseScript = defineScript(redis, 'cap-release.lua', 1);
+    this.getOrSetScript = redisScript(redis, 'cap-get-or-set.lua', 1);
+    this.consumeScript = redisScript(redis, 'cap-consume.lua', 2);
+    this.commitScript = redisScript(redis, 'cap-commit.lua', 2);
+    this.releaseScript = redisScript(redis, 'cap-release.lua', 1);
   }
 
   getOrSetCap(sellerId: string, record: DailyCapRecord, ttlSeconds: number): Promise<{ record: DailyCapRecord; created: boolean }> {

@@ -1,7 +1,7 @@
 import { checkDuplicateArguments, type DuplicateCounter } from '../../policy/duplicate-counter.js';
 import { guard } from '../guard.js';
 import type { RedisClient } from './client.js';
-import { defineScript, type ScriptCall } from './define-script.js';
+import { redisScript, type ScriptCall } from './redis-script.js';
 
 /** Counters outlive the sender's day in every time zone (UTC−12 to +14) with slack for late mail: two days from its UTC start. */
 const KEEP_SECONDS = 2 * 86_400;
@@ -14,7 +14,7 @@ export class RedisDuplicateCounter implements DuplicateCounter {
   private readonly countScript: ScriptCall;
 
   constructor(redis: RedisClient) {
-    this.countScript = defineScript(redis, 'count-similar.lua', 1);
+    this.countScript = redisScript(redis, 'count-similar.lua', 1);
   }
 
   countSimilar(sellerId: string, day: string, fingerprint: string): Promise<number> {

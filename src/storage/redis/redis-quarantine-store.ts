@@ -4,7 +4,7 @@ import { guard } from '../guard.js';
 import type { QuarantineBlobs, QuarantineDecideResult, QuarantineStore } from '../ports.js';
 import { chooseIndex, collectPage, type IndexEntry, type ListPosition } from '../quarantine-listing.js';
 import type { RedisClient } from './client.js';
-import { defineScript, type ScriptCall } from './define-script.js';
+import { redisScript, type ScriptCall } from './redis-script.js';
 import { keys } from './keys.js';
 
 /** 15 digits hold any ms timestamp until the year 33658, so lexical order of members is time order. */
@@ -41,8 +41,8 @@ export class RedisQuarantineStore implements QuarantineStore {
   private readonly decideScript: ScriptCall;
 
   constructor(private readonly redis: RedisClient) {
-    this.putScript = defineScript(redis, 'quarantine-put.lua', 4);
-    this.decideScript = defineScript(redis, 'quarantine-decide.lua', 3);
+    this.putScript = redisScript(redis, 'quarantine-put.lua', 4);
+    this.decideScript = redisScript(redis, 'quarantine-decide.lua', 3);
   }
 
   put(record: QuarantineRecord, blobs: QuarantineBlobs, keepUntil: number): Promise<{ created: boolean }> {

@@ -1,7 +1,7 @@
 import { guard } from '../guard.js';
 import type { RateCounter, RateHit } from '../ports.js';
 import type { RedisClient } from './client.js';
-import { defineScript, type ScriptCall } from './define-script.js';
+import { redisScript, type ScriptCall } from './redis-script.js';
 import { keys } from './keys.js';
 
 /** Fixed-window counters in Redis: one key per counted thing, counted and judged by rate-hit.lua. */
@@ -9,7 +9,7 @@ export class RedisRateCounter implements RateCounter {
   private readonly hitScript: ScriptCall;
 
   constructor(redis: RedisClient) {
-    this.hitScript = defineScript(redis, 'rate-hit.lua', 1);
+    this.hitScript = redisScript(redis, 'rate-hit.lua', 1);
   }
 
   hit(key: string, windowSeconds: number, limit: number): Promise<RateHit> {
