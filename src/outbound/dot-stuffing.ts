@@ -10,6 +10,10 @@ import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
  * This replaces DataStream.prototype._transform with fastDotStuff below, which produces the same bytes and the
  * same counters for any input split into any chunks (src/outbound/dot-stuffing.test.ts compares the two on
  * random input). DataStream is not exported; its class is read off the stream a connection creates for DATA.
+ *
+ * It also holds each output chunk back until the next one or the end, so the last one leaves together with the
+ * terminating dot: nodemailer pipes the stream into the socket, and every push is a write of its own — for a
+ * small message, the body and ".\r\n" were two writes (two wakeups of the far end) where one does.
  */
 
 const CR = 0x0d;
@@ -20,6 +24,9 @@ const INSERT_LF = Buffer.from('\n');
 const INSERT_LF_DOT = Buffer.from('\n.');
 const INSERT_CR = Buffer.from('\r');
 const INSERT_DOT = Buffer.from('.');
+const END_AFTER_LF = Buffer.from('.\r\n');
+const END_AFTER_CR = Buffer.from('\n.\r\n');
+const END_AFTER_TEXT = Buffer.from('\r\n.\r\n');
 
 /** The state DataStream keeps between chunks, and the push it hands its output to. */
 export interface DataStreamState {
@@ -27,7 +34,17 @@ export interface DataStreamState {
   outByteCount: number;
   /** The previous chunk's last byte; false before the first byte (the start of the data is a line start). */
   lastByte: number | false;
+  /** Output not yet pushed: it waits for the next chunk or the terminator. */
+  held?: Buffer | undefined;
   push(chunk: Buffer): boolean;
+}
+
+/** Above this, the held chunk and the terminator are pushed as they are rather than copied into one. */
+const JOIN_TERMINATOR_MAX = 64 * 1024;
+
+function hold(state: DataStreamState, out: Buffer): void {
+  if (state.held) state.push(state.held);
+  state.held = out;
 }
 
 /** DataStream's rule for the byte at i: what goes in front of it, if anything. */
@@ -69,7 +86,7 @@ export function fastDotStuff(this: DataStreamState, input: Buffer | string, _enc
   if (bareCr) inserts.sort((a, b) => a[0] - b[0]);
   if (inserts.length === 0) {
     this.outByteCount += chunk.length;
-    this.push(chunk);
+    hold(this, chunk);
   } else {
     const pieces: Buffer[] = [];
     let from = 0;
@@ -82,16 +99,31 @@ export function fastDotStuff(this: DataStreamState, input: Buffer | string, _enc
     }
     if (from < chunk.length) pieces.push(chunk.subarray(from));
     this.outByteCount += outLength;
-    this.push(Buffer.concat(pieces, outLength));
+    hold(this, Buffer.concat(pieces, outLength));
   }
   this.lastByte = chunk[chunk.length - 1]!;
   done();
 }
 
+/** DataStream's _flush: the terminating dot, on a line of its own, after whatever output is still held. */
+export function flushDotStuffed(this: DataStreamState, done: TransformCallback): void {
+  const end = this.lastByte === LF ? END_AFTER_LF : this.lastByte === CR ? END_AFTER_CR : END_AFTER_TEXT;
+  this.outByteCount += end.length;
+  const held = this.held;
+  this.held = undefined;
+  if (held && held.length <= JOIN_TERMINATOR_MAX) this.push(Buffer.concat([held, end], held.length + end.length));
+  else {
+    if (held) this.push(held);
+    this.push(end);
+  }
+  done();
+}
+
 type TransformFn = (this: DataStreamState, chunk: Buffer | string, encoding: BufferEncoding, done: TransformCallback) => void;
+type FlushFn = (this: DataStreamState, done: TransformCallback) => void;
 
 /** nodemailer's DataStream prototype, taken from the stream an unconnected SMTPConnection makes for DATA. */
-export function dataStreamPrototype(): { _transform: TransformFn } {
+export function dataStreamPrototype(): { _transform: TransformFn; _flush: FlushFn } {
   const connection = new SMTPConnection({}) as unknown as {
     _envelope: object;
     _socket: PassThrough;
@@ -102,20 +134,21 @@ export function dataStreamPrototype(): { _transform: TransformFn } {
   connection._socket = new PassThrough();
   connection._responseActions = [];
   const stream = connection._createSendStream(() => undefined);
-  const proto = Object.getPrototypeOf(stream) as { _transform?: unknown; constructor: { name: string } };
-  if (proto.constructor.name !== 'DataStream' || typeof proto._transform !== 'function') {
+  const proto = Object.getPrototypeOf(stream) as { _transform?: unknown; _flush?: unknown; constructor: { name: string } };
+  if (proto.constructor.name !== 'DataStream' || typeof proto._transform !== 'function' || typeof proto._flush !== 'function') {
     throw new Error(`nodemailer's DATA stream is a ${proto.constructor.name}, not the DataStream this module replaces the transform of`);
   }
-  return proto as { _transform: TransformFn };
+  return proto as { _transform: TransformFn; _flush: FlushFn };
 }
 
-let original: TransformFn | undefined;
+let original: { transform: TransformFn; flush: FlushFn } | undefined;
 
-/** Installs fastDotStuff once per process; returns nodemailer's own transform (the tests compare the two). */
-export function useFastDotStuffing(): TransformFn {
+/** Installs fastDotStuff once per process; returns nodemailer's own transform and flush (the tests compare them). */
+export function useFastDotStuffing(): { transform: TransformFn; flush: FlushFn } {
   if (original) return original;
   const proto = dataStreamPrototype();
-  original = proto._transform;
+  original = { transform: proto._transform, flush: proto._flush };
   proto._transform = fastDotStuff;
+  proto._flush = flushDotStuffed;
   return original;
 }
