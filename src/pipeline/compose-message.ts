@@ -38,7 +38,7 @@ export interface ComposeInput {
 export async function composeMessage(input: ComposeInput): Promise<Buffer> {
   const { text, html } = input.content;
   const size = input.parsed.mail.attachments.reduce((n, a) => n + a.content.length, (text?.length ?? 0) + (html?.length ?? 0));
-  if (size <= IN_ONE_PASS_MAX) return serializeMessage(planMessage(input), input.boundary);
+  if (size <= SERIALIZE_IN_ONE_PASS_MAX) return serializeMessage(planMessage(input), input.boundary);
   return mimeTree(input).build();
 }
 
@@ -46,7 +46,7 @@ export async function composeMessage(input: ComposeInput): Promise<Buffer> {
  * Messages whose parts come to at most this size are encoded in one synchronous pass; larger ones stream
  * through nodemailer's encoders in pieces, so a 10 MB attachment never exists as one 13 MB base64 string.
  */
-const IN_ONE_PASS_MAX = 1024 * 1024;
+const SERIALIZE_IN_ONE_PASS_MAX = 1024 * 1024;
 
 /** The MIME tree of the outgoing message (nodemailer's MimeNode): what larger messages stream from, and the reference for the one-pass bytes. */
 export function mimeTree(input: ComposeInput) {

@@ -15,7 +15,7 @@ const LF = 0x0a;
 export function relaxedBodyHash(body: Buffer, algorithm = 'sha256'): string {
   const hash = createHash(algorithm);
   const end = contentEnd(body);
-  if (end <= IN_ONE_PASS_MAX) hash.update(relaxedCopy(body, end));
+  if (end <= RELAXED_COPY_MAX) hash.update(relaxedCopy(body, end));
   else hashInSlices(hash, body, end);
   if (end > 0) hash.update(CRLF);
   return hash.digest('base64');
@@ -26,7 +26,7 @@ export function relaxedBodyHash(body: Buffer, algorithm = 'sha256'): string {
  * made a string and two regular-expression passes per line (the top allocation site of a 2 KB message's
  * rebuild in a sampled heap profile).
  */
-const IN_ONE_PASS_MAX = 64 * 1024;
+const RELAXED_COPY_MAX = 64 * 1024;
 
 /** body[0, end) with each whitespace run as one space, or as nothing where it ends a line. */
 function relaxedCopy(body: Buffer, end: number): Buffer {
