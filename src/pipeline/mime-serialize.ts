@@ -176,12 +176,14 @@ function drive(encoder: Transform, input: Buffer, out: Buffer[]): void {
 
 /** build()'s last two stages: a final line break if missing (LastNewline), then every bare LF as CRLF (LeWindows). */
 function finish(out: Buffer[]): Buffer {
-  const joined = Buffer.concat(out);
-  const last = joined.length > 0 ? joined[joined.length - 1] : undefined;
-  const tail = last === 0x0a ? '' : last === 0x0d ? '\n' : '\r\n';
-  const whole = tail ? Buffer.concat([joined, Buffer.from(tail, 'latin1')]) : joined;
-  return crlf(whole);
+  let last: number | undefined;
+  for (let i = out.length - 1; i >= 0 && last === undefined; i--) if (out[i]!.length > 0) last = out[i]![out[i]!.length - 1];
+  if (last !== 0x0a) out.push(last === 0x0d ? LF : CRLF);
+  return crlf(Buffer.concat(out));
 }
+
+const LF = Buffer.from('\n');
+const CRLF = Buffer.from('\r\n');
 
 function crlf(buf: Buffer): Buffer {
   let bare = 0;
