@@ -132,7 +132,7 @@ export function addedHeaders(input: ComposeInput): Record<string, string> {
   };
 }
 
-/** ASCII only, no NUL, no line over RFC 5322's 998 octets: content 7bit can describe. */
+/** MailComposer's fitsSevenBit (not exported by nodemailer): ASCII only, no NUL, no line over RFC 5322's 998 octets. */
 function fitsSevenBit(content: Buffer): boolean {
   let line = 0;
   for (const c of content) {
