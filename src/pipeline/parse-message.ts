@@ -1,11 +1,12 @@
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { simpleParser, type AddressObject } from 'mailparser';
 import { ParleyError } from '../domain/errors.js';
+import { fastParse, PARSER_OPTIONS, type ParsedContent } from './fast-parse.js';
 import { pieces } from './pieces.js';
 
 const PIECE = 64 * 1024;
 
 export interface ParsedMessage {
-  mail: ParsedMail;
+  mail: ParsedContent;
   /** The single address of the single From header. */
   fromAddress: string;
   fromDomain: string;
@@ -21,11 +22,11 @@ export interface ParsedMessage {
  * exactly one address (RFC 5322 §3.6): with two, parsers and mail clients disagree about the sender.
  */
 export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
-  let mail: ParsedMail;
+  let mail: ParsedContent;
   try {
     // Handed one 10 MB buffer, the parser decodes each base64 attachment from one 10 MB string and its
     // whitespace-free copy: five times the message in memory at once. In pieces, it streams.
-    mail = await simpleParser(raw.length > PIECE ? pieces(raw, PIECE) : raw, { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
+    mail = fastOrNull(raw) ?? (await simpleParser(raw.length > PIECE ? pieces(raw, PIECE) : raw, PARSER_OPTIONS));
   } catch (err) {
     throw new ParleyError('bad_message', `cannot parse message: ${(err as Error).message}`);
   }
@@ -42,6 +43,15 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
   const fromAddress = from[0]!.address!;
   const displayNames = [...from, ...addresses(mail.to), ...addresses(mail.cc)].map((a) => a.name).filter((n): n is string => !!n);
   return { mail, fromAddress, fromDomain: fromAddress.split('@').pop()!.toLowerCase(), displayNames, headers };
+}
+
+/** The fast path's answer, or null to let mailparser parse (which also decides what a throw here means). */
+function fastOrNull(raw: Buffer): ParsedContent | null {
+  try {
+    return fastParse(raw);
+  } catch {
+    return null;
+  }
 }
 
 function addresses(field: AddressObject | AddressObject[] | undefined): { name?: string; address?: string }[] {
