@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import mailsplit from '@zone-eu/mailsplit';
-import { MailParser, type ParsedMail } from 'mailparser';
+import { MailParser, type Attachment, type ParsedMail } from 'mailparser';
 
 /** What the relay reads of a parsed message; both parsers give it, field for field the same. */
 export type ParsedContent = Pick<
@@ -17,62 +18,100 @@ const libqp = fromMailsplit('libqp') as { decode(input: Buffer): Buffer };
 const libbase64 = fromMailsplit('libbase64') as { decode(input: string): Buffer };
 
 type MimeNode = InstanceType<typeof mailsplit.MimeNode>;
+type Headers = ParsedMail['headers'];
 
 /** Mailparser's own header decoding (addresses, encoded words, dates, message ids), borrowed from one instance. */
-const headerReader = new MailParser(PARSER_OPTIONS) as unknown as {
-  processHeaders(lines: unknown): ParsedMail['headers'];
+const reader = new MailParser(PARSER_OPTIONS) as unknown as {
+  processHeaders(lines: unknown): Headers;
   textToHtml(text: string): string;
+  libmime: { detectMimeType(filename: string): string | false };
 };
 
 /** Larger messages, and any line this long, go to mailparser: its splitter handles them in pieces. */
 const FAST_MAX = 256 * 1024;
 const LINE_MAX = 16 * 1024;
-const PARTS_MAX = 8;
+const PARTS_MAX = 16;
+/** A multipart/alternative inside a multipart/mixed, and no deeper. */
+const DEPTH_MAX = 1;
 const MAX_HEAD_SIZE = 1024 * 1024; // mailsplit's limit per header block
+const TEXT_TYPES = ['text/plain', 'text/html'];
+const EMPTY = Buffer.alloc(0);
+/**
+ * mailparser is handed a message over 64 KiB in pieces of that size (parse-message.ts). mailsplit reads the
+ * shapes taken here the same wherever a piece ends (the test puts piece boundaries on and around delimiters),
+ * except a part whose content is one empty line (bodyOf).
+ */
+export const MAILPARSER_PIECE = 64 * 1024;
 const CR = 0x0d;
 const LF = 0x0a;
 const DASH = 0x2d;
 
 /**
  * The common shapes of a message written by a person, parsed in one synchronous pass: text/plain alone, or
- * multipart/alternative of text/plain and text/html parts, in UTF-8 or ASCII, with any transfer encoding, no
- * attachments. mailparser streams every message through its splitter and decoders (19 event-loop turns for a
- * 2 KB message); here the same header code (mailsplit's MimeNode, mailparser's processHeaders) runs on the
- * header blocks, and the bodies are cut where mailsplit cuts them and decoded by the same decoders.
+ * multipart/alternative of text parts, or multipart/mixed of those and attachments; text in UTF-8 or ASCII, any
+ * transfer encoding. mailparser streams every message through its splitter and decoders (19 event-loop turns
+ * for a 2 KB message); here the same header code (mailsplit's MimeNode, mailparser's processHeaders) runs on
+ * the header blocks, the bodies are cut where mailsplit cuts them, decoded by the same decoders, and put
+ * together as mailparser's getTextContent puts them.
  *
- * Anything else — another charset, format=flowed, attachments, nesting, bare CR or LF, a line starting with
- * "--" and the boundary that is not exactly a delimiter, a missing closing delimiter — returns null, and mailparser parses it.
+ * Anything else returns null, and mailparser parses it: another charset, format=flowed, HTML that mailparser
+ * would turn into text, attached messages, related parts, deeper nesting, bare CR or LF, a line starting with
+ * "--" and a boundary that is not exactly a delimiter, a multipart without its closing delimiter.
  * test/pipeline/fast-parse.test.ts holds this to simpleParser's output on generated and collected messages.
  */
 export function fastParse(raw: Buffer): ParsedContent | null {
   if (raw.length > FAST_MAX || !plainLines(raw)) return null;
-  const headEnd = headerEnd(raw, 0);
-  if (headEnd === -1) return null;
-  const read = nodeOf(raw, 0, headEnd, false);
-  if (!read) return null;
-  const { node: root, headers } = read;
-  const texts: TextPart[] = [];
-  if (root.multipart) {
-    if (root.multipart !== 'alternative' || !root._boundary) return null;
-    const parts = splitParts(raw, headEnd, root._boundary);
-    if (!parts) return null;
-    for (const [start, end] of parts) {
-      const text = textPart(raw, start, end, root);
-      if (!text) return null;
-      texts.push(text);
-    }
-  } else {
-    // Root text/html is turned into text by html-to-text in mailparser: left to it.
-    const text = root.contentType === 'text/plain' ? textOf(root, raw.subarray(headEnd)) : null;
-    if (!text) return null;
-    texts.push(text);
-  }
-  return assemble(root, headers, texts);
+  const root = readPart(raw, 0, raw.length, false, 0);
+  return root && assemble(root);
 }
 
-interface TextPart {
-  type: 'text/plain' | 'text/html';
-  content: string;
+/** One MIME node: mailsplit's reading of its headers, mailparser's, and its body or its parts. */
+interface Part {
+  node: MimeNode;
+  headers: Headers;
+  body: Buffer;
+  children: Part[];
+}
+
+function readPart(raw: Buffer, start: number, end: number, parent: MimeNode | false, depth: number): Part | null {
+  const headEnd = headerEnd(raw, start);
+  // A part that ends inside its header block is closed by mailsplit in a way of its own: left to it. (A part's
+  // last line break, at end, belongs to the delimiter after it; its empty line may be that one.)
+  if (headEnd === -1 || headEnd > end + (parent ? 2 : 0)) return null;
+  const node = new mailsplit.MimeNode(parent, {});
+  for (let at = start; at < headEnd; ) {
+    const lf = raw.indexOf(LF, at);
+    node.addHeaderChunk(raw.subarray(at, lf + 1));
+    at = lf + 1;
+  }
+  if (node.headerCost() > MAX_HEAD_SIZE) return null;
+  node.parseHeaders();
+  // mailparser reads every node's headers; one that throws there throws here (and the caller falls back).
+  const headers = reader.processHeaders(node.headers && node.headers.getList());
+  const body = parent ? bodyOf(raw, headEnd, end) : raw.subarray(headEnd);
+  if (!body) return null;
+  const part: Part = { node, headers, body, children: [] };
+  // An attached message is parsed as a message of its own, a delivery status read as text: left to mailparser.
+  if (!node.multipart) return node.rfc822 || !node.contentType || node.contentType === 'message/delivery-status' ? null : part;
+  if ((node.multipart !== 'alternative' && node.multipart !== 'mixed') || !node._boundary || depth > DEPTH_MAX) return null;
+  const regions = splitParts(raw, headEnd, end, node._boundary);
+  if (!regions) return null;
+  for (const [from, to] of regions) {
+    const child = readPart(raw, from, to, node, depth + 1);
+    if (!child) return null;
+    part.children.push(child);
+  }
+  return part;
+}
+
+/**
+ * The content between a part's header block and the line break before the next delimiter; null for a part
+ * whose content is that line break alone (the header block ends where the content ends): mailsplit keeps it or
+ * drops it depending on where its input was cut into pieces.
+ */
+function bodyOf(raw: Buffer, headEnd: number, end: number): Buffer | null {
+  if (headEnd < end) return raw.subarray(headEnd, end);
+  return headEnd === end && raw[end] === CR ? null : EMPTY;
 }
 
 /** Every CR is followed by LF and every LF preceded by CR, and no line is longer than LINE_MAX. */
@@ -94,41 +133,28 @@ function headerEnd(raw: Buffer, start: number): number {
   return blank === -1 ? -1 : blank + 4;
 }
 
-/** A MimeNode fed its header block line by line, as mailsplit feeds it, and mailparser's reading of the block. */
-function nodeOf(raw: Buffer, start: number, end: number, parent: MimeNode | false): { node: MimeNode; headers: ParsedMail['headers'] } | null {
-  const node = new mailsplit.MimeNode(parent, {});
-  for (let at = start; at < end; ) {
-    const lf = raw.indexOf(LF, at);
-    node.addHeaderChunk(raw.subarray(at, lf + 1));
-    at = lf + 1;
-  }
-  if (node.headerCost() > MAX_HEAD_SIZE) return null;
-  node.parseHeaders();
-  // mailparser reads every node's headers, a part's too: one that throws there must throw here (and fall back).
-  return { node, headers: headerReader.processHeaders(node.headers && node.headers.getList()) };
-}
-
 /**
- * The parts of a multipart body as [start, end) offsets, each from its first header line to the end of its
- * content (the line break before the next delimiter belongs to the delimiter). Null unless the body is one
- * preamble, open delimiters, one closing delimiter and an epilogue, and no other line starts with "--" and the
- * boundary.
+ * The parts of a multipart body in [from, to) as [start, end) offsets, each from its first header line to the
+ * end of its content (the line break before the next delimiter belongs to the delimiter). Null unless the body
+ * is a preamble, open delimiters, one closing delimiter and an epilogue, and no other line starts with "--"
+ * and the boundary: only such a line can be a delimiter (mailsplit's compareBoundary), and one with anything
+ * but a line break or "--" after the boundary is read differently by different parsers.
  */
-function splitParts(raw: Buffer, from: number, boundary: Buffer): [number, number][] | null {
+function splitParts(raw: Buffer, from: number, to: number, boundary: Buffer): [number, number][] | null {
   const open = Buffer.concat([Buffer.from('--'), boundary, Buffer.from('\r\n')]);
   const close = Buffer.concat([Buffer.from('--'), boundary, Buffer.from('--\r\n')]);
   const parts: [number, number][] = [];
   let partStart = -1;
   let closed = false;
-  for (let at = from; at < raw.length; ) {
+  for (let at = from; at < to; ) {
     const lf = raw.indexOf(LF, at);
-    const next = lf === -1 ? raw.length : lf + 1;
-    // Only a line that starts with "--" and the boundary can be a delimiter (mailsplit's compareBoundary); one
-    // with anything but a line break or "--" after it is read differently by different parsers: declined.
+    const next = lf === -1 || lf >= to ? to : lf + 1;
     if (raw[at] === DASH && raw[at + 1] === DASH && raw.compare(boundary, 0, boundary.length, at + 2, Math.min(next, at + 2 + boundary.length)) === 0) {
       if (closed) return null;
       const isOpen = next - at === open.length && raw.compare(open, 0, open.length, at, next) === 0;
-      const isClose = !isOpen && next - at === close.length && raw.compare(close, 0, close.length, at, next) === 0;
+      // The closing line of a nested multipart may end where its enclosing part ends, its line break cut off.
+      const closeLength = next === to && raw[next - 1] !== LF ? close.length - 2 : close.length;
+      const isClose = !isOpen && next - at === closeLength && raw.compare(close, 0, closeLength, at, next) === 0;
       if (!isOpen && !isClose) return null;
       if (partStart !== -1) parts.push([partStart, at === partStart ? at : at - 2]);
       else if (isClose) return null; // a closing delimiter in the preamble
@@ -140,46 +166,105 @@ function splitParts(raw: Buffer, from: number, boundary: Buffer): [number, numbe
   return closed && parts.length > 0 && parts.length <= PARTS_MAX ? parts : null;
 }
 
-/** One part: its headers must make it an inline text part mailparser reads as text. */
-function textPart(raw: Buffer, start: number, end: number, parent: MimeNode): TextPart | null {
-  const headEnd = headerEnd(raw, start);
-  // A part that ends inside its header block is closed by mailsplit in a way of its own: left to it. (The
-  // part's last line break, at end, belongs to the delimiter; its empty line may end there.)
-  if (headEnd === -1 || headEnd > end + 2) return null;
-  const node = nodeOf(raw, start, headEnd, parent)?.node;
-  if (!node || node.multipart || (node.contentType !== 'text/plain' && node.contentType !== 'text/html')) return null;
-  return textOf(node, headEnd >= end ? Buffer.alloc(0) : raw.subarray(headEnd, end));
+/** mailparser's createNode: which leaf parts are inline text and which are attachments. */
+function isAttachment(node: MimeNode): boolean {
+  // mailparser first maps dispositions other than these two to attachment, which comes to the same here.
+  return !TEXT_TYPES.includes(node.contentType as string) || (!!node.disposition && node.disposition !== 'inline');
 }
 
-/** mailparser's reading of an inline text node: transfer-decoded, taken as UTF-8, line breaks made LF. */
-function textOf(node: MimeNode, body: Buffer): TextPart | null {
-  if (node.flowed || node.filename || (node.disposition && node.disposition !== 'inline')) return null;
+/** What the part's transfer encoding decodes to, as mailsplit's decoder for it gives it. */
+function decoded(part: Part): Buffer | null {
+  const { node, body } = part;
+  if (node.encoding === 'quoted-printable') return libqp.decode(body);
+  // A copy: the content outlives the received message in the parsed result.
+  if (node.encoding !== 'base64') return Buffer.from(body);
+  const b64 = body.toString('latin1');
+  // mailsplit decodes base64 in pieces; with padding only at the very end, any pieces decode as the whole.
+  const pad = b64.indexOf('=');
+  if (pad !== -1 && /[^=\r\n]/.test(b64.slice(pad))) return null;
+  return libbase64.decode(b64.replace(/[^a-zA-Z0-9+/=]/g, ''));
+}
+
+/** mailparser's reading of an inline text part: taken as UTF-8, line breaks made LF. */
+function textOf(part: Part): string | null {
+  const { node } = part;
+  if (node.flowed) return null;
   const charset = (node.charset || 'utf-8').toLowerCase().replace(/[^a-z0-9]+/g, '');
   if (charset !== 'utf8' && charset !== 'ascii' && charset !== 'usascii') return null;
-  let decoded: Buffer;
-  if (node.encoding === 'base64') {
-    const b64 = body.toString('latin1');
-    // mailsplit decodes base64 in pieces; with padding only at the very end, any pieces decode as the whole.
-    const pad = b64.indexOf('=');
-    if (pad !== -1 && /[^=\r\n]/.test(b64.slice(pad))) return null;
-    decoded = libbase64.decode(b64.replace(/[^a-zA-Z0-9+/=]/g, ''));
-  } else if (node.encoding === 'quoted-printable') decoded = libqp.decode(body);
-  else decoded = body;
-  return { type: node.contentType as TextPart['type'], content: decoded.toString().replace(/\r?\n/g, '\n') };
+  const bytes = decoded(part);
+  return bytes && bytes.toString().replace(/\r?\n/g, '\n');
 }
 
-/** simpleParser's result for these shapes (getTextContent with every text part under one alternative). */
-function assemble(root: MimeNode, headers: ParsedMail['headers'], parts: TextPart[]): ParsedContent {
-  const mail = { attachments: [], headers, headerLines: root.headers ? root.headers.lines : [] } as unknown as ParsedContent & Record<string, unknown>;
-  const text = parts.filter((p) => p.type === 'text/plain' && p.content).map((p) => p.content);
-  const html = parts.filter((p) => p.type === 'text/html' && p.content).map((p) => p.content);
+/** mailparser's attachment object, as simpleParser leaves it once the content is read. */
+function attachmentOf(part: Part): Attachment | null {
+  const { node, headers } = part;
+  const content = decoded(part);
+  if (!content) return null;
+  let contentType = node.contentType as string;
+  if (contentType === 'application/octet-stream' && node.filename) contentType = reader.libmime.detectMimeType(node.filename) || 'application/octet-stream';
+  const partNr = (node.partNr || []).filter((nr): nr is number => typeof nr === 'number').join('.');
+  const attachment: Record<string, unknown> = { type: 'attachment', content, contentType, partId: partNr || null, release: null };
+  if (node.disposition) attachment.contentDisposition = node.disposition;
+  if (node.filename) attachment.filename = node.filename;
+  if (headers.has('content-id')) {
+    const contentId = ([] as unknown[]).concat(headers.get('content-id') || []).shift() as string;
+    attachment.contentId = contentId;
+    attachment.cid = contentId.trim().replace(/^<|>$/g, '').trim();
+  }
+  attachment.headers = headers;
+  attachment.checksum = createHash('md5').update(content).digest('hex');
+  attachment.size = content.length;
+  return attachment as unknown as Attachment;
+}
+
+/** simpleParser's result: the text and HTML as getTextContent joins them, the attachments in order. */
+function assemble(root: Part): ParsedContent | null {
+  const leaves: { part: Part; alternative: boolean; text?: string }[] = [];
+  const attachments: Attachment[] = [];
+  let hasText = false;
+  let hasHtml = false;
+  const walk = (part: Part, alternative: boolean): boolean => {
+    if (part.node.multipart) {
+      const inside = alternative || part.node.contentType === 'multipart/alternative';
+      return part.children.every((child) => walk(child, inside));
+    }
+    if (isAttachment(part.node)) {
+      const attachment = attachmentOf(part);
+      if (attachment) attachments.push(attachment);
+      return !!attachment;
+    }
+    const text = textOf(part);
+    if (text === null) return false;
+    if (part.node.contentType === 'text/plain') hasText = true;
+    else hasHtml = true;
+    leaves.push({ part, alternative, text });
+    return true;
+  };
+  if (!walk(root, false)) return null;
+
+  const text: string[] = [];
+  const html: string[] = [];
+  for (const { part, alternative, text: content } of leaves) {
+    if (!content) continue;
+    if (part.node.contentType === 'text/plain') {
+      text.push(content);
+      if (!alternative && hasHtml) html.push(reader.textToHtml(content));
+    } else {
+      // mailparser makes text of this HTML with html-to-text: left to it.
+      if ((!alternative && hasText) || (part === root && !hasText)) return null;
+      html.push(content);
+    }
+  }
+
+  const { headers } = root;
+  const mail = { attachments, headers, headerLines: root.node.headers ? root.node.headers.lines : [] } as unknown as ParsedContent & Record<string, unknown>;
   if (text.length) {
     mail.text = text.join('\n');
-    mail.textAsHtml = text.map((t) => headerReader.textToHtml(t)).join('<br/>\n');
+    mail.textAsHtml = text.map((t) => reader.textToHtml(t)).join('<br/>\n');
   }
   for (const key of ['subject', 'references', 'date', 'to', 'from', 'cc', 'bcc', 'message-id', 'in-reply-to', 'reply-to']) {
     if (headers.has(key)) mail[key.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())] = headers.get(key);
   }
-  mail.html = html.length ? html.join('<br/>\n') : false;
+  mail.html = html.join('<br/>\n') || false;
   return mail;
 }

@@ -1,9 +1,7 @@
 import { simpleParser, type AddressObject } from 'mailparser';
 import { ParleyError } from '../domain/errors.js';
-import { fastParse, PARSER_OPTIONS, type ParsedContent } from './fast-parse.js';
+import { fastParse, MAILPARSER_PIECE, PARSER_OPTIONS, type ParsedContent } from './fast-parse.js';
 import { pieces } from './pieces.js';
-
-const PIECE = 64 * 1024;
 
 export interface ParsedMessage {
   mail: ParsedContent;
@@ -24,9 +22,7 @@ export interface ParsedMessage {
 export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
   let mail: ParsedContent;
   try {
-    // Handed one 10 MB buffer, the parser decodes each base64 attachment from one 10 MB string and its
-    // whitespace-free copy: five times the message in memory at once. In pieces, it streams.
-    mail = fastOrNull(raw) ?? (await simpleParser(raw.length > PIECE ? pieces(raw, PIECE) : raw, PARSER_OPTIONS));
+    mail = fastOrNull(raw) ?? (await parseWithMailparser(raw));
   } catch (err) {
     throw new ParleyError('bad_message', `cannot parse message: ${(err as Error).message}`);
   }
@@ -43,6 +39,14 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
   const fromAddress = from[0]!.address!;
   const displayNames = [...from, ...addresses(mail.to), ...addresses(mail.cc)].map((a) => a.name).filter((n): n is string => !!n);
   return { mail, fromAddress, fromDomain: fromAddress.split('@').pop()!.toLowerCase(), displayNames, headers };
+}
+
+/**
+ * What mailparser makes of the message. Handed one 10 MB buffer, it decodes each base64 attachment from one
+ * 10 MB string and its whitespace-free copy: five times the message in memory at once. In pieces, it streams.
+ */
+export function parseWithMailparser(raw: Buffer): Promise<ParsedContent> {
+  return simpleParser(raw.length > MAILPARSER_PIECE ? pieces(raw, MAILPARSER_PIECE) : raw, PARSER_OPTIONS);
 }
 
 /** The fast path's answer, or null to let mailparser parse (which also decides what a throw here means). */
