@@ -3,11 +3,11 @@ import { createRequire } from 'node:module';
 import mailsplit from '@zone-eu/mailsplit';
 import { MailParser, type Attachment, type ParsedMail } from 'mailparser';
 
-/** What the relay reads of a parsed message; both parsers give it, field for field the same. */
-export type ParsedContent = Pick<
-  ParsedMail,
-  'headers' | 'headerLines' | 'subject' | 'from' | 'to' | 'cc' | 'bcc' | 'replyTo' | 'date' | 'messageId' | 'inReplyTo' | 'references' | 'text' | 'textAsHtml' | 'html' | 'attachments'
->;
+/** The fields of simpleParser's result the relay reads; both parsers give them, field for field the same. */
+export const PARSED_FIELDS = [
+  'headers', 'headerLines', 'subject', 'from', 'to', 'cc', 'bcc', 'replyTo', 'date', 'messageId', 'inReplyTo', 'references', 'text', 'textAsHtml', 'html', 'attachments',
+] as const;
+export type ParsedContent = Pick<ParsedMail, (typeof PARSED_FIELDS)[number]>;
 
 /** The options parse-message.ts hands simpleParser; the fast path gives what simpleParser gives with them. */
 export const PARSER_OPTIONS = { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true } as const;
@@ -31,17 +31,11 @@ const reader = new MailParser(PARSER_OPTIONS) as unknown as {
 const FAST_MAX = 256 * 1024;
 const LINE_MAX = 16 * 1024;
 const PARTS_MAX = 16;
-/** A multipart/alternative inside a multipart/mixed, and no deeper. */
+/** One multipart inside another (an alternative inside a mixed, as clients send it), and no deeper. */
 const DEPTH_MAX = 1;
 const MAX_HEAD_SIZE = 1024 * 1024; // mailsplit's limit per header block
 const TEXT_TYPES = ['text/plain', 'text/html'];
 const EMPTY = Buffer.alloc(0);
-/**
- * mailparser is handed a message over 64 KiB in pieces of that size (parse-message.ts). mailsplit reads the
- * shapes taken here the same wherever a piece ends (the test puts piece boundaries on and around delimiters),
- * except a part whose content is one empty line (bodyOf).
- */
-export const MAILPARSER_PIECE = 64 * 1024;
 const CR = 0x0d;
 const LF = 0x0a;
 const DASH = 0x2d;
@@ -107,7 +101,9 @@ function readPart(raw: Buffer, start: number, end: number, parent: MimeNode | fa
 /**
  * The content between a part's header block and the line break before the next delimiter; null for a part
  * whose content is that line break alone (the header block ends where the content ends): mailsplit keeps it or
- * drops it depending on where its input was cut into pieces.
+ * drops it depending on where its input was cut into pieces (parse-message hands mailparser a message over
+ * 64 KiB in pieces). Everything else taken here mailsplit reads the same wherever a piece ends: the test puts
+ * piece boundaries on and around delimiters.
  */
 function bodyOf(raw: Buffer, headEnd: number, end: number): Buffer | null {
   if (headEnd < end) return raw.subarray(headEnd, end);

@@ -1,6 +1,6 @@
 import { simpleParser, type AddressObject } from 'mailparser';
 import { ParleyError } from '../domain/errors.js';
-import { fastParse, MAILPARSER_PIECE, PARSER_OPTIONS, type ParsedContent } from './fast-parse.js';
+import { fastParse, PARSER_OPTIONS, type ParsedContent } from './fast-parse.js';
 import { pieces } from './pieces.js';
 
 export interface ParsedMessage {
@@ -46,8 +46,10 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
  * 10 MB string and its whitespace-free copy: five times the message in memory at once. In pieces, it streams.
  */
 export function parseWithMailparser(raw: Buffer): Promise<ParsedContent> {
-  return simpleParser(raw.length > MAILPARSER_PIECE ? pieces(raw, MAILPARSER_PIECE) : raw, PARSER_OPTIONS);
+  return simpleParser(raw.length > PIECE ? pieces(raw, PIECE) : raw, PARSER_OPTIONS);
 }
+
+const PIECE = 64 * 1024;
 
 /** The fast path's answer, or null to let mailparser parse (which also decides what a throw here means). */
 function fastOrNull(raw: Buffer): ParsedContent | null {
