@@ -1,13 +1,26 @@
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import mailsplit from '@zone-eu/mailsplit';
 import { MailParser, type Attachment, type ParsedMail } from 'mailparser';
 
-/** The fields of simpleParser's result the relay reads; both parsers give them, field for field the same. */
+/**
+ * The fields of simpleParser's result the relay reads; both parsers give them, field for field the same. What
+ * nothing reads is not made here: mailparser's decoded header map (the relay reads the raw header lines), the
+ * text as HTML, and of an attachment its checksum, part number and header map.
+ */
 export const PARSED_FIELDS = [
-  'headers', 'headerLines', 'subject', 'from', 'to', 'cc', 'bcc', 'replyTo', 'date', 'messageId', 'inReplyTo', 'references', 'text', 'textAsHtml', 'html', 'attachments',
+  'headerLines', 'subject', 'from', 'to', 'cc', 'bcc', 'replyTo', 'date', 'messageId', 'inReplyTo', 'references', 'text', 'html', 'attachments',
 ] as const;
-export type ParsedContent = Pick<ParsedMail, (typeof PARSED_FIELDS)[number]>;
+export const ATTACHMENT_FIELDS = ['content', 'contentType', 'filename', 'contentId', 'contentDisposition', 'size'] as const;
+export type ParsedAttachment = Pick<Attachment, (typeof ATTACHMENT_FIELDS)[number]>;
+export type ParsedContent = Pick<ParsedMail, Exclude<(typeof PARSED_FIELDS)[number], 'attachments'>> & { attachments: ParsedAttachment[] };
+
+/**
+ * The headers whose decoded values make the fields above (and an attachment's Content-ID). mailparser decodes
+ * every header of every part; a Received chain, DKIM and ARC signatures and a mailer's X- lines are decoded
+ * for a map nothing reads. Each header's value depends only on its own lines, so leaving the others out
+ * changes none of these.
+ */
+const DECODED_HEADERS = new Set(['subject', 'references', 'date', 'to', 'from', 'cc', 'bcc', 'message-id', 'in-reply-to', 'reply-to', 'content-id']);
 
 /** The options parse-message.ts hands simpleParser; the fast path gives what simpleParser gives with them. */
 export const PARSER_OPTIONS = { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true } as const;
@@ -80,8 +93,9 @@ function readPart(raw: Buffer, start: number, end: number, parent: MimeNode | fa
   }
   if (node.headerCost() > MAX_HEAD_SIZE) return null;
   node.parseHeaders();
-  // mailparser reads every node's headers; one that throws there throws here (and the caller falls back).
-  const headers = reader.processHeaders(node.headers && node.headers.getList());
+  // A header that makes mailparser throw here makes the caller fall back to it.
+  const lines = (node.headers ? node.headers.getList() : []) as { key: string }[];
+  const headers = reader.processHeaders(lines.filter((line) => DECODED_HEADERS.has(line.key)));
   const body = parent ? bodyOf(raw, headEnd, end) : raw.subarray(headEnd);
   if (!body) return null;
   const part: Part = { node, headers, body, children: [] };
@@ -191,32 +205,24 @@ function textOf(part: Part): string | null {
   return bytes && bytes.toString().replace(/\r?\n/g, '\n');
 }
 
-/** mailparser's attachment object, as simpleParser leaves it once the content is read. */
-function attachmentOf(part: Part): Attachment | null {
+/** The fields of mailparser's attachment object the relay reads. */
+function attachmentOf(part: Part): ParsedAttachment | null {
   const { node, headers } = part;
   const content = decoded(part);
   if (!content) return null;
   let contentType = node.contentType as string;
   if (contentType === 'application/octet-stream' && node.filename) contentType = reader.libmime.detectMimeType(node.filename) || 'application/octet-stream';
-  const partNr = (node.partNr || []).filter((nr): nr is number => typeof nr === 'number').join('.');
-  const attachment: Record<string, unknown> = { type: 'attachment', content, contentType, partId: partNr || null, release: null };
+  const attachment: ParsedAttachment = { content, contentType, size: content.length };
   if (node.disposition) attachment.contentDisposition = node.disposition;
   if (node.filename) attachment.filename = node.filename;
-  if (headers.has('content-id')) {
-    const contentId = ([] as unknown[]).concat(headers.get('content-id') || []).shift() as string;
-    attachment.contentId = contentId;
-    attachment.cid = contentId.trim().replace(/^<|>$/g, '').trim();
-  }
-  attachment.headers = headers;
-  attachment.checksum = createHash('md5').update(content).digest('hex');
-  attachment.size = content.length;
-  return attachment as unknown as Attachment;
+  if (headers.has('content-id')) attachment.contentId = ([] as unknown[]).concat(headers.get('content-id') || []).shift() as string;
+  return attachment;
 }
 
 /** simpleParser's result: the text and HTML as getTextContent joins them, the attachments in order. */
 function assemble(root: Part): ParsedContent | null {
   const leaves: { part: Part; alternative: boolean; text?: string }[] = [];
-  const attachments: Attachment[] = [];
+  const attachments: ParsedAttachment[] = [];
   let hasText = false;
   let hasHtml = false;
   const walk = (part: Part, alternative: boolean): boolean => {
@@ -253,11 +259,8 @@ function assemble(root: Part): ParsedContent | null {
   }
 
   const { headers } = root;
-  const mail = { attachments, headers, headerLines: root.node.headers ? root.node.headers.lines : [] } as unknown as ParsedContent & Record<string, unknown>;
-  if (text.length) {
-    mail.text = text.join('\n');
-    mail.textAsHtml = text.map((t) => reader.textToHtml(t)).join('<br/>\n');
-  }
+  const mail = { attachments, headerLines: root.node.headers ? root.node.headers.lines : [] } as unknown as ParsedContent & Record<string, unknown>;
+  if (text.length) mail.text = text.join('\n');
   for (const key of ['subject', 'references', 'date', 'to', 'from', 'cc', 'bcc', 'message-id', 'in-reply-to', 'reply-to']) {
     if (headers.has(key)) mail[key.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())] = headers.get(key);
   }

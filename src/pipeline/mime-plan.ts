@@ -1,5 +1,5 @@
 import { detectExtension, detectMimeType } from 'nodemailer/lib/mime-funcs/index.js';
-import type { Attachment } from 'mailparser';
+import type { ParsedAttachment } from './fast-parse.js';
 import type { ComposeInput } from './compose-message.js';
 
 /** A header as nodemailer's MimeNode keeps it: a normalised name and a value not yet encoded. */
@@ -114,7 +114,7 @@ export function planMessage(input: ComposeInput): MimePart {
  * What of a parsed attachment is delivered: its name, type, Content-ID and disposition, nothing else of its
  * headers. Shared by the plan and by nodemailer's tree (larger messages), so both deliver the same.
  */
-export function deliveredAttachment(a: Attachment): { filename: string | undefined; contentType: string; cid: string | undefined; contentDisposition: 'inline' | 'attachment' } {
+export function deliveredAttachment(a: ParsedAttachment): { filename: string | undefined; contentType: string; cid: string | undefined; contentDisposition: 'inline' | 'attachment' } {
   return {
     filename: a.filename,
     contentType: a.contentType,
